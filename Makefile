@@ -1,0 +1,13 @@
+# The two commands a newcomer needs; each bootstraps .venv by itself.
+.PHONY: run test build bench
+
+run:  ## the local cloud with demo data
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m localcloud
+
+test:  ## every check: ruff, mypy, pytest (unit, integration, e2e), template lint
+	bash scripts/check.sh
+
+build:  ## sam build for arm64 without Docker (uses .venv's Python 3.13)
+	bash scripts/bootstrap.sh
+	PATH="$(CURDIR)/.venv/bin:$$PATH" SAM_CLI_TELEMETRY=0 .venv/bin/sam build

@@ -1,0 +1,1 @@
+"""The REST API portals call. Routes stay thin: parse, identify the caller, call the core."""

@@ -1,0 +1,38 @@
+"""WebSocket `$connect` authorizer: redeems a single-use ticket from the HTTP API.
+
+The context it returns rides along with every later event of the connection, so `$default`
+and `$disconnect` know the caller without a lookup keyed by connection id alone.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from firmchat.adapters.tickets import TicketStore
+from firmchat.errors import NotAuthenticatedError
+from firmchat.observability import lambda_entry, logger
+
+tickets = TicketStore()
+
+
+def _policy(effect: str, resource: str, principal: str) -> dict[str, Any]:
+    return {
+        "principalId": principal,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+        },
+    }
+
+
+@lambda_entry(correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    ticket = (event.get("queryStringParameters") or {}).get("ticket", "")
+    try:
+        caller = tickets.redeem(ticket)
+    except NotAuthenticatedError as denied:
+        logger.info("connection refused", extra={"reason": denied.message})
+        return _policy("Deny", event["methodArn"], "anonymous")
+    allowed = _policy("Allow", event["methodArn"], caller.subject)
+    allowed["context"] = {"firm_id": caller.firm_id, "subject": caller.subject}
+    return allowed

@@ -1,0 +1,20 @@
+"""WebSocket `$connect`: records the connection under the caller's firm."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from firmchat.adapters.connections import ConnectionStore
+from firmchat.domain.caller import Caller
+from firmchat.observability import lambda_entry
+from firmchat.responses import proxy_response
+
+connections = ConnectionStore()
+
+
+@lambda_entry(correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    context_of_ticket = event["requestContext"]["authorizer"]
+    caller = Caller(firm_id=context_of_ticket["firm_id"], subject=context_of_ticket["subject"])
+    connections.register(caller, event["requestContext"]["connectionId"])
+    return proxy_response(200)

@@ -1,0 +1,18 @@
+"""WebSocket `$disconnect`: forgets the connection."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from firmchat.adapters.connections import ConnectionStore
+from firmchat.observability import lambda_entry
+from firmchat.responses import proxy_response
+
+connections = ConnectionStore()
+
+
+@lambda_entry(correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    request = event["requestContext"]
+    connections.forget(request["authorizer"]["firm_id"], request["connectionId"])
+    return proxy_response(200)

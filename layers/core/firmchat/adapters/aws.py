@@ -1,0 +1,23 @@
+"""boto3 clients, built once per container with explicit timeouts and standard retries."""
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+    from mypy_boto3_dynamodb import DynamoDBServiceResource
+
+_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 4})
+
+
+@cache
+def dynamodb() -> "DynamoDBServiceResource":
+    return boto3.resource("dynamodb", config=_CONFIG)
+
+
+@cache
+def connections_api(endpoint_url: str) -> "ApiGatewayManagementApiClient":
+    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CONFIG)

@@ -1,0 +1,51 @@
+"""Open WebSocket connections: where they are recorded, and how a frame reaches one."""
+
+import json
+import time
+from typing import Any
+
+from firmchat.adapters.aws import connections_api, dynamodb
+from firmchat.config import required_setting
+from firmchat.domain.caller import Caller
+from firmchat.domain.keys import connection_sort_key, connections_partition
+
+# API Gateway closes a WebSocket after two hours at most; the record outlives it a little.
+CONNECTION_RECORD_SECONDS = 2 * 3600 + 600
+
+
+class ConnectionStore:
+    def __init__(self) -> None:
+        self._table = dynamodb().Table(required_setting("TABLE_NAME"))
+
+    def register(self, caller: Caller, connection_id: str) -> None:
+        self._table.put_item(
+            Item={
+                "PK": connections_partition(caller.firm_id),
+                "SK": connection_sort_key(connection_id),
+                "subject": caller.subject,
+                "connected_at": int(time.time()),
+                "expires_at": int(time.time()) + CONNECTION_RECORD_SECONDS,
+            }
+        )
+
+    def forget(self, firm_id: str, connection_id: str) -> None:
+        self._table.delete_item(
+            Key={"PK": connections_partition(firm_id), "SK": connection_sort_key(connection_id)}
+        )
+
+
+class ConnectionPusher:
+    """Sends frames through the API Gateway Management API."""
+
+    def __init__(self) -> None:
+        self._api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
+
+    def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
+        """Returns False when the connection is gone (410), so the caller can forget it."""
+        try:
+            self._api.post_to_connection(
+                ConnectionId=connection_id, Data=json.dumps(payload).encode()
+            )
+        except self._api.exceptions.GoneException:
+            return False
+        return True

@@ -1,0 +1,40 @@
+"""Domain errors. Each message is written for the person calling the API: it says what was
+wrong and is safe to show (no internals, no other firm's data)."""
+
+
+class FirmchatError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInputError(FirmchatError):
+    code = "invalid_input"
+
+
+class NotAuthenticatedError(FirmchatError):
+    code = "not_authenticated"
+
+
+class NotFoundError(FirmchatError):
+    """Missing, or not the caller's to see: the two must look the same from outside."""
+
+    code = "not_found"
+
+
+class ForbiddenError(FirmchatError):
+    """The caller may see the thing but not do this to it (a client trying to administer)."""
+
+    code = "forbidden"
+
+
+class ConflictError(FirmchatError):
+    code = "conflict"
+
+
+class PayloadTooLargeError(FirmchatError):
+    code = "payload_too_large"
