@@ -95,8 +95,8 @@ class LocalFunction:
         if spec.code_dir not in sys.path:
             sys.path.insert(0, spec.code_dir)
         with _environment(spec.environment):
-            module = importlib.import_module(spec.module)
-        self._handler: Handler = getattr(module, spec.handler_name)
+            self.module = importlib.import_module(spec.module)
+        self._handler: Handler = getattr(self.module, spec.handler_name)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         context = LambdaContext(self.spec, self._resolver.region, self._resolver.account_id)

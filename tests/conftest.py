@@ -1,0 +1,75 @@
+"""Fixtures every test layer shares: a fake AWS account, moto with the template's resources,
+the template's functions loaded as Lambda would load them, and the sample events."""
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from localcloud.lambdas import LocalFunction, function_specs
+from localcloud.provision import create_tables
+from localcloud.template import REPO_ROOT, Resolver, load_template
+
+EVENTS_DIR = REPO_ROOT / "events"
+
+# Set before any boto3 client exists: no test may reach a real AWS account.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+    }
+)
+
+
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+@pytest.fixture
+def aws(template: dict[str, Any]) -> Iterator[Resolver]:
+    """moto in this process, holding the template's tables; yields the resolver of names."""
+    with mock_aws():
+        resolver = Resolver(template, refs={"WebSocketApi": "localws"})
+        create_tables(resolver, boto3.client("dynamodb"))
+        yield resolver
+
+
+@pytest.fixture
+def lambda_function(aws: Resolver) -> Callable[[str], LocalFunction]:
+    """Loads one of the template's functions (by logical id) into moto's world."""
+    specs = function_specs(aws)
+    return lambda logical_id: LocalFunction(specs[logical_id], aws)
+
+
+@pytest.fixture
+def core_settings(aws: Resolver, monkeypatch: pytest.MonkeyPatch) -> Resolver:
+    """The template's Globals environment, for tests that call the core directly."""
+    variables = aws.template["Globals"]["Function"]["Environment"]["Variables"]
+    for name, value in variables.items():
+        monkeypatch.setenv(name, str(aws.resolve(value)))
+    return aws
+
+
+def load_event(relative: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS_DIR / relative).read_text())
+    return event
+
+
+@pytest.fixture
+def event() -> Callable[[str], dict[str, Any]]:
+    return load_event
+
+
+def event_files() -> list[Path]:
+    return sorted(EVENTS_DIR.rglob("*.json"))

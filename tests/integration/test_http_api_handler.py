@@ -1,0 +1,60 @@
+"""The HTTP API function, fed the sample events in events/http_api/ as API Gateway would."""
+
+import json
+
+from firmchat.adapters.tickets import TicketStore
+from localcloud.template import resources_of_type
+
+
+def test_health_answers_without_a_token(lambda_function, event):
+    response = lambda_function("HttpApiFunction").invoke(event("http_api/health.json"))
+
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"status": "ok"}
+
+
+def test_me_names_the_caller_from_the_verified_claims(lambda_function, event):
+    response = lambda_function("HttpApiFunction").invoke(event("http_api/me.json"))
+
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {
+        "firm_id": "firm-demo",
+        "subject": "8f1c2f6e-0000-4000-8000-000000000001",
+    }
+
+
+def test_claims_without_a_firm_are_refused_with_401(lambda_function, event):
+    request = event("http_api/me.json")
+    del request["requestContext"]["authorizer"]["jwt"]["claims"]["custom:firm_id"]
+
+    response = lambda_function("HttpApiFunction").invoke(request)
+
+    assert response["statusCode"] == 401
+    assert json.loads(response["body"])["error"] == "not_authenticated"
+
+
+def test_an_issued_ticket_is_redeemable_once(lambda_function, event, core_settings):
+    response = lambda_function("HttpApiFunction").invoke(event("http_api/issue_ws_ticket.json"))
+
+    assert response["statusCode"] == 201
+    ticket = json.loads(response["body"])["ticket"]
+    assert ticket.startswith("firm-demo.")
+    caller = TicketStore().redeem(ticket)
+    assert caller.subject == "8f1c2f6e-0000-4000-8000-000000000001"
+
+
+def test_every_route_of_the_app_is_a_route_of_the_template(template, lambda_function):
+    app = lambda_function("HttpApiFunction").module.app
+    served = {
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", ())
+        if method != "HEAD"
+    }
+    function = resources_of_type(template, "AWS::Serverless::Function")["HttpApiFunction"]
+    declared = {
+        (spec["Properties"]["Method"], spec["Properties"]["Path"])
+        for spec in function["Properties"]["Events"].values()
+        if spec["Type"] == "HttpApi"
+    }
+    assert served == declared
