@@ -1,0 +1,52 @@
+"""Every domain error reaches the caller through the one table in firmchat.responses."""
+
+import json
+
+import pytest
+
+from firmchat import errors
+from firmchat.responses import STATUS_BY_ERROR, error_response, status_for
+
+EXPECTED_STATUS = {
+    errors.InvalidInputError: 400,
+    errors.NotAuthenticatedError: 401,
+    errors.ForbiddenError: 403,
+    errors.NotFoundError: 404,
+    errors.ConflictError: 409,
+    errors.PayloadTooLargeError: 413,
+}
+
+
+def _every_domain_error() -> list[type[errors.FirmchatError]]:
+    found, pending = [], [errors.FirmchatError]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            found.append(subclass)
+            pending.append(subclass)
+    return found
+
+
+def test_every_domain_error_has_a_4xx_status_in_the_table():
+    for error_class in _every_domain_error():
+        status = status_for(error_class("x"))
+        assert 400 <= status < 500, error_class
+
+
+@pytest.mark.parametrize(("error_class", "status"), EXPECTED_STATUS.items())
+def test_each_error_maps_to_its_status_with_code_and_message(error_class, status):
+    response = error_response(error_class("the thread is archived"))
+
+    assert response["statusCode"] == status
+    assert response["headers"] == {"content-type": "application/json"}
+    assert json.loads(response["body"]) == {
+        "error": error_class.code,
+        "message": "the thread is archived",
+    }
+
+
+def test_a_narrower_error_inherits_its_parents_status():
+    class ThreadArchivedError(errors.ConflictError):
+        code = "thread_archived"
+
+    assert ThreadArchivedError not in STATUS_BY_ERROR
+    assert status_for(ThreadArchivedError("archived")) == 409
