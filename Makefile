@@ -11,3 +11,7 @@ test:  ## every check: ruff, mypy, pytest (unit, integration, e2e), template lin
 build:  ## sam build for arm64 without Docker (uses .venv's Python 3.13)
 	bash scripts/bootstrap.sh
 	PATH="$(CURDIR)/.venv/bin:$$PATH" SAM_CLI_TELEMETRY=0 .venv/bin/sam build
+
+bench:  ## every measurement; tables printed and written to docs/performance.md
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m bench
