@@ -1,0 +1,84 @@
+"""The principal: who is acting, as loaded from the firm's own records at every request.
+
+A verified sign-in (the JWT's `sub` and `custom:firm_id`, or a redeemed WebSocket ticket)
+names a subject; the people service maps that subject to exactly one active record of the
+firm (a firm user, or a contact with portal access and an activated login) and builds this
+model from it. Nothing in it ever comes from a request body.
+
+How assignments are known: a member's assigned client accounts are loaded with the member
+(one query over the member's own item collection) into `assigned_account_ids`, so the policy
+can answer without another read. Owners and admins see every account; so does a member with
+the all-accounts right. A client user acts for exactly one account, `account_id`.
+"""
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class PrincipalKind(StrEnum):
+    FIRM_USER = "firm_user"
+    CLIENT_USER = "client_user"
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class Right(StrEnum):
+    ALL_ACCOUNTS = "all_accounts"
+    MANAGE_DOCUMENTS = "manage_documents"
+
+
+class FirmSettings(BaseModel):
+    """The firm-wide switches (spec "Who is who"), with the product's defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    clients_can_start_threads: bool = True
+    show_content_in_client_emails: bool = False
+
+
+class Principal(BaseModel):
+    """One active person of one firm. Built by the people service; read by the policy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    firm_id: str
+    # The firm user's id, or the contact's id for a client user: the id authorship, mentions,
+    # unread counters and audiences are kept under.
+    user_id: str
+    # The identity provider's subject (Cognito `sub`) the principal was resolved from.
+    subject: str
+    kind: PrincipalKind
+    display_name: str
+    role: Role | None = None
+    rights: frozenset[Right] = frozenset()
+    account_id: str | None = None
+    assigned_account_ids: frozenset[str] = frozenset()
+    settings: FirmSettings = FirmSettings()
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> Self:
+        if self.kind is PrincipalKind.FIRM_USER:
+            if self.role is None or self.account_id is not None:
+                raise ValueError("a firm user has a role and acts for no single account")
+        elif (
+            self.account_id is None
+            or self.role is not None
+            or self.rights
+            or self.assigned_account_ids
+        ):
+            raise ValueError("a client user acts for one account and holds no role or right")
+        return self
+
+    @property
+    def is_firm_user(self) -> bool:
+        return self.kind is PrincipalKind.FIRM_USER
+
+    @property
+    def is_client_user(self) -> bool:
+        return self.kind is PrincipalKind.CLIENT_USER
