@@ -8,7 +8,9 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
+    from mypy_boto3_sesv2 import SESV2Client
 
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 4})
 
@@ -21,3 +23,13 @@ def dynamodb() -> "DynamoDBServiceResource":
 @cache
 def connections_api(endpoint_url: str) -> "ApiGatewayManagementApiClient":
     return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CONFIG)
+
+
+@cache
+def cognito() -> "CognitoIdentityProviderClient":
+    return boto3.client("cognito-idp", config=_CONFIG)
+
+
+@cache
+def sesv2() -> "SESV2Client":
+    return boto3.client("sesv2", config=_CONFIG)

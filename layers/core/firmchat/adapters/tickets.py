@@ -1,12 +1,9 @@
 """Short-lived, single-use WebSocket tickets in the chat table.
 
-A ticket reads `<firm id>.<secret>`. Only a digest of the secret is stored, so reading the
-table never yields a usable ticket; redeeming deletes the item under a condition, so a ticket
-opens one connection at most.
+A ticket is a token (firmchat.domain.tokens): only a digest of its secret is stored;
+redeeming deletes the item under a condition, so a ticket opens one connection at most.
 """
 
-import hashlib
-import secrets
 import time
 
 from botocore.exceptions import ClientError
@@ -15,13 +12,10 @@ from firmchat.adapters.aws import dynamodb
 from firmchat.config import required_setting
 from firmchat.domain.caller import Caller
 from firmchat.domain.keys import ticket_sort_key, tickets_partition
+from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import NotAuthenticatedError
 
 TICKET_LIFETIME_SECONDS = 60
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class TicketStore:
@@ -29,24 +23,25 @@ class TicketStore:
         self._table = dynamodb().Table(required_setting("TABLE_NAME"))
 
     def issue(self, caller: Caller) -> str:
-        secret = secrets.token_urlsafe(32)
+        ticket, secret_digest = new_token(caller.firm_id)
         self._table.put_item(
             Item={
                 "PK": tickets_partition(caller.firm_id),
-                "SK": ticket_sort_key(_digest(secret)),
+                "SK": ticket_sort_key(secret_digest),
                 "subject": caller.subject,
                 "expires_at": int(time.time()) + TICKET_LIFETIME_SECONDS,
             }
         )
-        return f"{caller.firm_id}.{secret}"
+        return ticket
 
     def redeem(self, ticket: str) -> Caller:
-        firm_id, _, secret = ticket.partition(".")
-        if not firm_id or not secret:
+        named = read_token(ticket)
+        if named is None:
             raise NotAuthenticatedError("the WebSocket ticket is malformed")
+        firm_id, secret_digest = named
         try:
             old = self._table.delete_item(
-                Key={"PK": tickets_partition(firm_id), "SK": ticket_sort_key(_digest(secret))},
+                Key={"PK": tickets_partition(firm_id), "SK": ticket_sort_key(secret_digest)},
                 ConditionExpression="attribute_exists(PK) AND expires_at > :now",
                 ExpressionAttributeValues={":now": int(time.time())},
                 ReturnValues="ALL_OLD",

@@ -1,7 +1,10 @@
 """Every DynamoDB key the product writes, built in one place.
 
 Each partition key starts with the firm: no key can name an item outside the caller's firm.
+See docs/data-model.md for the access patterns these keys serve.
 """
+
+PROFILE = "PROFILE"
 
 
 def firm_partition(firm_id: str) -> str:
@@ -20,5 +23,119 @@ def connections_partition(firm_id: str) -> str:
     return f"FIRM#{firm_id}#CONNECTIONS"
 
 
-def connection_sort_key(connection_id: str) -> str:
-    return f"CONN#{connection_id}"
+def subject_connections_prefix(subject: str) -> str:
+    """Connections sort under their subject, so one person's sockets are one key range."""
+    return f"SUB#{subject}#CONN#"
+
+
+def connection_sort_key(subject: str, connection_id: str) -> str:
+    return f"{subject_connections_prefix(subject)}{connection_id}"
+
+
+# ---------------------------------------------------------------- people
+
+
+def firm_user_partition(firm_id: str, user_id: str) -> str:
+    """A firm user's item collection: the profile and one item per assigned account."""
+    return f"FIRM#{firm_id}#USER#{user_id}"
+
+
+def firm_users_index(firm_id: str) -> str:
+    """GSI1 partition listing the firm's users."""
+    return f"FIRM#{firm_id}#USERS"
+
+
+def user_sort_key(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def assignment_sort_key(account_id: str) -> str:
+    return f"ASSIGN#{account_id}"
+
+
+def account_assignees_index(firm_id: str, account_id: str) -> str:
+    """GSI1 partition listing the members assigned to one account."""
+    return f"FIRM#{firm_id}#ACCOUNT#{account_id}#ASSIGNEES"
+
+
+def account_partition(firm_id: str, account_id: str) -> str:
+    """A client account's item collection: the profile and its contacts."""
+    return f"FIRM#{firm_id}#ACCOUNT#{account_id}"
+
+
+def accounts_index(firm_id: str) -> str:
+    """GSI1 partition listing the firm's client accounts."""
+    return f"FIRM#{firm_id}#ACCOUNTS"
+
+
+def account_sort_key(account_id: str) -> str:
+    return f"ACCOUNT#{account_id}"
+
+
+def contact_sort_key(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+def logins_partition(firm_id: str) -> str:
+    """Where a verified subject is mapped to the one record it signs in as."""
+    return f"FIRM#{firm_id}#LOGINS"
+
+
+def login_sort_key(subject: str) -> str:
+    return f"LOGIN#{subject}"
+
+
+def invitations_partition(firm_id: str) -> str:
+    return f"FIRM#{firm_id}#INVITATIONS"
+
+
+def invitation_sort_key(secret_digest: str) -> str:
+    return f"INVITE#{secret_digest}"
+
+
+# ---------------------------------------------------------------- threads and messages
+# docs/data-model.md, "Threads and messages".
+
+THREAD = "THREAD"
+MESSAGE_PREFIX = "MSG#"
+
+
+def thread_partition(firm_id: str, thread_id: str) -> str:
+    """A thread's item collection: the thread, its messages, client ids and readers."""
+    return f"FIRM#{firm_id}#THREAD#{thread_id}"
+
+
+def message_sort_key(seq: int) -> str:
+    return f"{MESSAGE_PREFIX}{seq:010d}"
+
+
+def client_message_sort_key(client_id: str) -> str:
+    return f"REQ#{client_id}"
+
+
+def reader_sort_key(user_id: str) -> str:
+    return f"READ#{user_id}"
+
+
+def account_threads_index(firm_id: str, account_id: str, status: str) -> str:
+    """GSI1 partition: one account's threads of one status, newest activity last."""
+    return f"FIRM#{firm_id}#ACCOUNT#{account_id}#THREADS#{status.upper()}"
+
+
+def firm_threads_index(firm_id: str, status: str) -> str:
+    """GSI2 partition: the firm's threads of one status."""
+    return f"FIRM#{firm_id}#THREADS#{status.upper()}"
+
+
+def activity_sort_key(at: str, thread_id: str) -> str:
+    return f"{at}#{thread_id}"
+
+
+def chat_accounts_partition(firm_id: str) -> str:
+    """One summary item per account that has threads (counts for the account filter)."""
+    return f"FIRM#{firm_id}#CHATACCOUNTS"
+
+
+def account_reads_partition(firm_id: str, user_id: str) -> str:
+    """One item per account: how many of its messages the user has read."""
+    return f"FIRM#{firm_id}#READS#{user_id}"

@@ -1,0 +1,512 @@
+"""The people of each firm in the chat table (docs/data-model.md, "People and access").
+
+Every key comes from firmchat.domain.keys and starts with the firm. Items carry a `kind`, the
+attribute the stream worker dispatches on.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from firmchat.adapters.aws import dynamodb
+from firmchat.adapters.transactions import Action, condition_failed, transact
+from firmchat.config import required_setting
+from firmchat.domain import keys
+from firmchat.domain.paging import Listing, Page
+from firmchat.domain.people import (
+    AccountChanges,
+    ClientAccount,
+    Contact,
+    ContactChanges,
+    Firm,
+    FirmUser,
+    FirmUserChanges,
+    Invitation,
+    Login,
+    LoginState,
+)
+from firmchat.domain.policy import account_not_found
+from firmchat.domain.principal import FirmSettings, PrincipalKind, Role
+from firmchat.errors import ConflictError, FirmchatError, NotFoundError
+from firmchat.services.invitations import INVITATION_UNUSABLE
+from firmchat.services.people import CONTACT_NOT_FOUND, USER_NOT_FOUND
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+# BatchGetItem takes at most 100 keys a request.
+BATCH_GET_LIMIT = 100
+
+KIND_FIRM = "firm"
+KIND_FIRM_USER = "firm_user"
+KIND_ASSIGNMENT = "assignment"
+KIND_ACCOUNT = "account"
+KIND_CONTACT = "contact"
+KIND_LOGIN = "login"
+KIND_INVITATION = "invitation"
+
+_MISSING = "attribute_not_exists(PK)"
+_PRESENT = "attribute_exists(PK)"
+_LOGIN_TAKEN = ConflictError("this email already signs in as someone else of the firm")
+
+
+def firm_key(firm_id: str) -> dict[str, str]:
+    return {"PK": keys.firm_partition(firm_id), "SK": keys.PROFILE}
+
+
+def firm_user_key(firm_id: str, user_id: str) -> dict[str, str]:
+    return {"PK": keys.firm_user_partition(firm_id, user_id), "SK": keys.PROFILE}
+
+
+def account_key(firm_id: str, account_id: str) -> dict[str, str]:
+    return {"PK": keys.account_partition(firm_id, account_id), "SK": keys.PROFILE}
+
+
+def contact_key(firm_id: str, account_id: str, contact_id: str) -> dict[str, str]:
+    return {
+        "PK": keys.account_partition(firm_id, account_id),
+        "SK": keys.contact_sort_key(contact_id),
+    }
+
+
+def login_key(firm_id: str, subject: str) -> dict[str, str]:
+    return {"PK": keys.logins_partition(firm_id), "SK": keys.login_sort_key(subject)}
+
+
+def invitation_key(firm_id: str, digest: str) -> dict[str, str]:
+    return {"PK": keys.invitations_partition(firm_id), "SK": keys.invitation_sort_key(digest)}
+
+
+def _account_sort_key(account: ClientAccount) -> str:
+    return f"{account.name.casefold()}#{account.account_id}"
+
+
+def firm_item(firm: Firm) -> dict[str, Any]:
+    return {
+        **firm_key(firm.firm_id),
+        "kind": KIND_FIRM,
+        "firm_id": firm.firm_id,
+        "name": firm.name,
+        **firm.settings.model_dump(),
+    }
+
+
+def firm_user_item(user: FirmUser) -> dict[str, Any]:
+    return {
+        **firm_user_key(user.firm_id, user.user_id),
+        "kind": KIND_FIRM_USER,
+        "GSI1PK": keys.firm_users_index(user.firm_id),
+        "GSI1SK": keys.user_sort_key(user.user_id),
+        **user.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def account_item(account: ClientAccount) -> dict[str, Any]:
+    return {
+        **account_key(account.firm_id, account.account_id),
+        "kind": KIND_ACCOUNT,
+        "GSI1PK": keys.accounts_index(account.firm_id),
+        "GSI1SK": _account_sort_key(account),
+        **account.model_dump(mode="json"),
+    }
+
+
+def contact_item(contact: Contact) -> dict[str, Any]:
+    return {
+        **contact_key(contact.firm_id, contact.account_id, contact.contact_id),
+        "kind": KIND_CONTACT,
+        **contact.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def login_item(login: Login) -> dict[str, Any]:
+    return {
+        **login_key(login.firm_id, login.subject),
+        "kind": KIND_LOGIN,
+        **login.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def invitation_item(invitation: Invitation) -> dict[str, Any]:
+    return {
+        **invitation_key(invitation.firm_id, invitation.digest),
+        "kind": KIND_INVITATION,
+        **invitation.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def firm_from_item(item: Mapping[str, Any]) -> Firm:
+    return Firm(
+        firm_id=item["firm_id"],
+        name=item["name"],
+        settings=FirmSettings.model_validate(
+            {name: item[name] for name in FirmSettings.model_fields if name in item}
+        ),
+    )
+
+
+def _updates(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """SET clauses for the named fields, with names and values kept apart."""
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#{name} = :{name}" for name in fields),
+        "ExpressionAttributeNames": {f"#{name}": name for name in fields},
+        "ExpressionAttributeValues": {f":{name}": value for name, value in fields.items()},
+    }
+
+
+def _named(changes: FirmUserChanges | AccountChanges | ContactChanges) -> dict[str, Any]:
+    """The fields a change model names and the request set, in the table's encoding."""
+    return changes.model_dump(mode="json", exclude_none=True)
+
+
+def _login_put(login: Login) -> Action:
+    return Action(
+        "Put",
+        {
+            "Item": login_item(login),
+            "ConditionExpression": f"{_MISSING} OR user_id = :user_id",
+            "ExpressionAttributeValues": {":user_id": login.user_id},
+        },
+        _LOGIN_TAKEN,
+    )
+
+
+def _put_new(item: dict[str, Any], refusal: FirmchatError) -> Action:
+    return Action("Put", {"Item": item, "ConditionExpression": _MISSING}, refusal)
+
+
+class DynamoPeopleStore:
+    def __init__(self) -> None:
+        self._table_name = required_setting("TABLE_NAME")
+        self._table: Table = dynamodb().Table(self._table_name)
+
+    # ------------------------------------------------------------ reads
+    def _get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        item = self._table.get_item(Key=dict(key)).get("Item")
+        return dict(item) if item else None
+
+    def firm(self, firm_id: str) -> Firm | None:
+        item = self._get(firm_key(firm_id))
+        return firm_from_item(item) if item else None
+
+    def login(self, firm_id: str, subject: str) -> Login | None:
+        item = self._get(login_key(firm_id, subject))
+        return Login.model_validate(item) if item else None
+
+    def firm_user(self, firm_id: str, user_id: str) -> tuple[FirmUser, frozenset[str]] | None:
+        items = self._query_all(Key("PK").eq(keys.firm_user_partition(firm_id, user_id)))
+        profile = [item for item in items if item["SK"] == keys.PROFILE]
+        if not profile:
+            return None
+        assigned = frozenset(
+            str(item["account_id"]) for item in items if item["kind"] == KIND_ASSIGNMENT
+        )
+        return FirmUser.model_validate(profile[0]), assigned
+
+    def _query_all(self, condition: Any) -> list[dict[str, Any]]:
+        """Every page of one item collection (a user's assignments, an account's contacts)."""
+        items: list[dict[str, Any]] = []
+        arguments: dict[str, Any] = {"KeyConditionExpression": condition}
+        while True:
+            page = self._table.query(**arguments)
+            items.extend(dict(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return items
+            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _page(
+        self, listing: Listing, size: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key(listing.partition_attribute).eq(listing.partition),
+            "Limit": size,
+        }
+        if listing.index:
+            arguments["IndexName"] = listing.index
+        start = listing.start_key(cursor)
+        if start:
+            arguments["ExclusiveStartKey"] = start
+        page = self._table.query(**arguments)
+        return [dict(item) for item in page["Items"]], listing.cursor(page.get("LastEvaluatedKey"))
+
+    def firm_users(self, firm_id: str, size: int, cursor: str | None) -> Page[FirmUser]:
+        listing = Listing(firm_id=firm_id, partition=keys.firm_users_index(firm_id), index="GSI1")
+        items, next_cursor = self._page(listing, size, cursor)
+        return Page(items=[FirmUser.model_validate(item) for item in items], cursor=next_cursor)
+
+    def account(self, firm_id: str, account_id: str) -> ClientAccount | None:
+        item = self._get(account_key(firm_id, account_id))
+        return ClientAccount.model_validate(item) if item else None
+
+    def accounts(self, firm_id: str, size: int, cursor: str | None) -> Page[ClientAccount]:
+        listing = Listing(firm_id=firm_id, partition=keys.accounts_index(firm_id), index="GSI1")
+        items, next_cursor = self._page(listing, size, cursor)
+        return Page(
+            items=[ClientAccount.model_validate(item) for item in items], cursor=next_cursor
+        )
+
+    def accounts_by_id(self, firm_id: str, account_ids: Sequence[str]) -> list[ClientAccount]:
+        resource = dynamodb()
+        found: list[ClientAccount] = []
+        for start in range(0, len(account_ids), BATCH_GET_LIMIT):
+            pending: dict[str, Any] = {
+                self._table_name: {
+                    "Keys": [
+                        account_key(firm_id, account_id)
+                        for account_id in account_ids[start : start + BATCH_GET_LIMIT]
+                    ]
+                }
+            }
+            while pending:
+                answer = resource.batch_get_item(RequestItems=pending)
+                found.extend(
+                    ClientAccount.model_validate(item)
+                    for item in answer["Responses"].get(self._table_name, [])
+                )
+                pending = dict(answer.get("UnprocessedKeys") or {})
+        return found
+
+    def contact(self, firm_id: str, account_id: str, contact_id: str) -> Contact | None:
+        item = self._get(contact_key(firm_id, account_id, contact_id))
+        return Contact.model_validate(item) if item else None
+
+    def contacts(self, firm_id: str, account_id: str) -> list[Contact]:
+        items = self._query_all(
+            Key("PK").eq(keys.account_partition(firm_id, account_id))
+            & Key("SK").begins_with(keys.contact_sort_key(""))
+        )
+        return [Contact.model_validate(item) for item in items]
+
+    def invitation(self, firm_id: str, digest: str) -> Invitation | None:
+        item = self._get(invitation_key(firm_id, digest))
+        return Invitation.model_validate(item) if item else None
+
+    # ------------------------------------------------------------ writes
+    def add_firm(self, firm: Firm, owner: FirmUser, login: Login, invitation: Invitation) -> None:
+        transact(
+            self._table_name,
+            [
+                _put_new(firm_item(firm), ConflictError("the firm exists already")),
+                *self._new_user_actions(owner, login, invitation),
+            ],
+        )
+
+    def _new_user_actions(
+        self, user: FirmUser, login: Login, invitation: Invitation
+    ) -> list[Action]:
+        return [
+            _put_new(firm_user_item(user), ConflictError("the user exists already")),
+            _login_put(login),
+            Action("Put", {"Item": invitation_item(invitation)}),
+        ]
+
+    def change_settings(self, firm_id: str, settings: FirmSettings) -> None:
+        self._table.update_item(
+            Key=firm_key(firm_id), ConditionExpression=_PRESENT, **_updates(settings.model_dump())
+        )
+
+    def add_firm_user(self, user: FirmUser, login: Login, invitation: Invitation) -> None:
+        transact(self._table_name, self._new_user_actions(user, login, invitation))
+
+    def change_firm_user(
+        self, user: FirmUser, changes: FirmUserChanges, *, confirm_owner: str | None
+    ) -> FirmUser:
+        fields = _named(changes)
+        if not fields:
+            return user
+        actions = [
+            Action(
+                "Update",
+                {
+                    "Key": firm_user_key(user.firm_id, user.user_id),
+                    "ConditionExpression": _PRESENT,
+                    **_updates(fields),
+                },
+                NotFoundError(USER_NOT_FOUND),
+            )
+        ]
+        if confirm_owner is not None:
+            actions.append(
+                Action(
+                    "ConditionCheck",
+                    {
+                        "Key": firm_user_key(user.firm_id, confirm_owner),
+                        "ConditionExpression": "#role = :owner AND #active = :true",
+                        "ExpressionAttributeNames": {"#role": "role", "#active": "active"},
+                        "ExpressionAttributeValues": {":owner": Role.OWNER.value, ":true": True},
+                    },
+                    ConflictError(
+                        "only an active owner may change an owner; you no longer are one"
+                    ),
+                )
+            )
+        transact(self._table_name, actions)
+        return user.model_copy(update=changes.model_dump(exclude_none=True))
+
+    def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
+        self._table.put_item(
+            Item={
+                "PK": keys.firm_user_partition(firm_id, user_id),
+                "SK": keys.assignment_sort_key(account_id),
+                "kind": KIND_ASSIGNMENT,
+                "GSI1PK": keys.account_assignees_index(firm_id, account_id),
+                "GSI1SK": keys.user_sort_key(user_id),
+                "firm_id": firm_id,
+                "user_id": user_id,
+                "account_id": account_id,
+            }
+        )
+
+    def unassign(self, firm_id: str, user_id: str, account_id: str) -> None:
+        self._table.delete_item(
+            Key={
+                "PK": keys.firm_user_partition(firm_id, user_id),
+                "SK": keys.assignment_sort_key(account_id),
+            }
+        )
+
+    def add_account(self, account: ClientAccount) -> None:
+        self._table.put_item(Item=account_item(account), ConditionExpression=_MISSING)
+
+    def change_account(
+        self, firm_id: str, account_id: str, changes: AccountChanges
+    ) -> ClientAccount:
+        fields = _named(changes)
+        current = self.account(firm_id, account_id)
+        if current is None:
+            raise account_not_found()
+        changed = current.model_copy(update=fields)
+        if fields:
+            try:
+                self._table.update_item(
+                    Key=account_key(firm_id, account_id),
+                    ConditionExpression=_PRESENT,
+                    **_updates({**fields, "GSI1SK": _account_sort_key(changed)}),
+                )
+            except ClientError as error:
+                if condition_failed(error):
+                    raise account_not_found() from error
+                raise
+        return changed
+
+    def add_contact(self, contact: Contact) -> None:
+        transact(
+            self._table_name,
+            [
+                Action(
+                    "ConditionCheck",
+                    {
+                        "Key": account_key(contact.firm_id, contact.account_id),
+                        "ConditionExpression": _PRESENT,
+                    },
+                    account_not_found(),
+                ),
+                _put_new(contact_item(contact), ConflictError("the contact exists already")),
+            ],
+        )
+
+    def change_contact(self, contact: Contact, changes: ContactChanges) -> Contact:
+        fields = _named(changes)
+        if not fields:
+            return contact
+        condition = _PRESENT
+        if "email" in fields and fields["email"] != contact.email:
+            condition += " AND attribute_not_exists(login_state)"
+        try:
+            self._table.update_item(
+                Key=contact_key(contact.firm_id, contact.account_id, contact.contact_id),
+                ConditionExpression=condition,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **_updates(fields),
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            if "Item" in error.response:
+                raise ConflictError(
+                    "a contact who was invited keeps their email (it is their sign-in); "
+                    "add a new contact for the new address"
+                ) from error
+            raise NotFoundError(CONTACT_NOT_FOUND) from error
+        return contact.model_copy(update=changes.model_dump(exclude_none=True))
+
+    def remove_contact(self, contact: Contact) -> None:
+        actions = [
+            Action(
+                "Delete",
+                {
+                    "Key": contact_key(contact.firm_id, contact.account_id, contact.contact_id),
+                    "ConditionExpression": _PRESENT,
+                },
+                NotFoundError(CONTACT_NOT_FOUND),
+            )
+        ]
+        if contact.subject is not None:
+            actions.append(Action("Delete", {"Key": login_key(contact.firm_id, contact.subject)}))
+        transact(self._table_name, actions)
+
+    def invite_contact(self, contact: Contact, login: Login, invitation: Invitation) -> None:
+        transact(
+            self._table_name,
+            [
+                Action(
+                    "Update",
+                    {
+                        "Key": contact_key(contact.firm_id, contact.account_id, contact.contact_id),
+                        "ConditionExpression": (
+                            "portal_access = :true AND email = :email AND "
+                            "(attribute_not_exists(login_state) OR login_state = :invited)"
+                        ),
+                        "UpdateExpression": "SET login_state = :invited, subject = :subject",
+                        "ExpressionAttributeValues": {
+                            ":true": True,
+                            ":email": contact.email,
+                            ":invited": LoginState.INVITED.value,
+                            ":subject": login.subject,
+                        },
+                    },
+                    ConflictError(
+                        "the contact changed meanwhile (portal access, email or login); "
+                        "look again and retry"
+                    ),
+                ),
+                _login_put(login),
+                Action("Put", {"Item": invitation_item(invitation)}),
+            ],
+        )
+
+    def activate(self, invitation: Invitation) -> None:
+        target = (
+            firm_user_key(invitation.firm_id, invitation.user_id)
+            if invitation.kind is PrincipalKind.FIRM_USER
+            else contact_key(invitation.firm_id, str(invitation.account_id), invitation.user_id)
+        )
+        unusable = NotFoundError(INVITATION_UNUSABLE)
+        transact(
+            self._table_name,
+            [
+                Action(
+                    "Delete",
+                    {
+                        "Key": invitation_key(invitation.firm_id, invitation.digest),
+                        "ConditionExpression": _PRESENT,
+                    },
+                    unusable,
+                ),
+                Action(
+                    "Update",
+                    {
+                        "Key": target,
+                        "ConditionExpression": "subject = :subject",
+                        "UpdateExpression": "SET login_state = :activated",
+                        "ExpressionAttributeValues": {
+                            ":subject": invitation.subject,
+                            ":activated": LoginState.ACTIVATED.value,
+                        },
+                    },
+                    unusable,
+                ),
+            ],
+        )

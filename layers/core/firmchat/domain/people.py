@@ -1,0 +1,156 @@
+"""The people of a firm (spec "Who is who"): the firm and its settings, firm users, their
+assigned client accounts, client accounts, contacts, and the logins that sign them in.
+
+Records are what the store keeps; the `New*` and `*Changes` models are what a request may
+say. Those forbid unknown fields and name every changeable field one by one, so nobody can
+set a field the API does not offer (a client cannot make itself an owner by adding one).
+"""
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
+
+
+def _lowercase(value: str) -> str:
+    return value.lower()
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(_lowercase),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class LoginState(StrEnum):
+    INVITED = "invited"
+    ACTIVATED = "activated"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Firm(_Record):
+    firm_id: str
+    name: str
+    settings: FirmSettings = FirmSettings()
+
+
+class FirmUser(_Record):
+    firm_id: str
+    user_id: str
+    email: str
+    name: str
+    role: Role
+    rights: frozenset[Right] = frozenset()
+    active: bool = True
+    login_state: LoginState | None = None
+    subject: str | None = None
+
+    @property
+    def signs_in(self) -> bool:
+        """The user may act now: not removed, and their login is activated."""
+        return self.active and self.login_state is LoginState.ACTIVATED
+
+
+class ClientAccount(_Record):
+    firm_id: str
+    account_id: str
+    name: str
+
+
+class Contact(_Record):
+    firm_id: str
+    account_id: str
+    contact_id: str
+    name: str
+    email: str
+    portal_access: bool = False
+    notify: bool = True
+    login_state: LoginState | None = None
+    subject: str | None = None
+
+    @property
+    def signs_in(self) -> bool:
+        """A client user (spec): portal access on and an activated login."""
+        return self.portal_access and self.login_state is LoginState.ACTIVATED
+
+
+class Login(_Record):
+    """What a verified subject signs in as: one firm user, or one contact of one account."""
+
+    firm_id: str
+    subject: str
+    kind: PrincipalKind
+    user_id: str
+    account_id: str | None = None
+
+
+class Invitation(_Record):
+    """A pending invitation, stored by the digest of the secret its email carried."""
+
+    firm_id: str
+    digest: str
+    subject: str
+    kind: PrincipalKind
+    user_id: str
+    account_id: str | None = None
+    expires_at: int
+
+
+# ---------------------------------------------------------------- what requests may say
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NewFirmUser(_Input):
+    email: Email
+    name: Name
+    role: Role = Role.MEMBER
+    rights: frozenset[Right] = frozenset()
+
+
+class FirmUserChanges(_Input):
+    name: Name | None = None
+    role: Role | None = None
+    rights: frozenset[Right] | None = None
+    active: bool | None = Field(default=None, description="false removes the user's access")
+
+
+class NewAccount(_Input):
+    name: Name
+
+
+class AccountChanges(_Input):
+    name: Name | None = None
+
+
+class NewContact(_Input):
+    name: Name
+    email: Email
+    portal_access: bool = False
+    notify: bool = True
+
+
+class ContactChanges(_Input):
+    name: Name | None = None
+    email: Email | None = Field(default=None, description="only before the contact is invited")
+    portal_access: bool | None = None
+    notify: bool | None = None
+
+
+class SettingsChanges(_Input):
+    clients_can_start_threads: bool | None = None
+    show_content_in_client_emails: bool | None = None
+
+
+class InvitationAcceptance(_Input):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
