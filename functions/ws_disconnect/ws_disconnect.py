@@ -14,5 +14,6 @@ connections = ConnectionStore()
 @lambda_entry(correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request = event["requestContext"]
-    connections.forget(request["authorizer"]["firm_id"], request["connectionId"])
+    authorizer = request["authorizer"]
+    connections.forget(authorizer["firm_id"], authorizer["subject"], request["connectionId"])
     return proxy_response(200)

@@ -4,16 +4,25 @@ import json
 import time
 from typing import Any
 
+from boto3.dynamodb.conditions import Key
+
 from firmchat.adapters.aws import connections_api, dynamodb
 from firmchat.config import required_setting
 from firmchat.domain.caller import Caller
-from firmchat.domain.keys import connection_sort_key, connections_partition
+from firmchat.domain.keys import (
+    connection_sort_key,
+    connections_partition,
+    subject_connections_prefix,
+)
 
 # API Gateway closes a WebSocket after two hours at most; the record outlives it a little.
 CONNECTION_RECORD_SECONDS = 2 * 3600 + 600
 
 
 class ConnectionStore:
+    """Connections sort under their subject in the firm's partition: one Query finds a
+    person's sockets, and a Query of the partition finds the firm's."""
+
     def __init__(self) -> None:
         self._table = dynamodb().Table(required_setting("TABLE_NAME"))
 
@@ -21,21 +30,34 @@ class ConnectionStore:
         self._table.put_item(
             Item={
                 "PK": connections_partition(caller.firm_id),
-                "SK": connection_sort_key(connection_id),
+                "SK": connection_sort_key(caller.subject, connection_id),
                 "subject": caller.subject,
+                "connection_id": connection_id,
                 "connected_at": int(time.time()),
                 "expires_at": int(time.time()) + CONNECTION_RECORD_SECONDS,
             }
         )
 
-    def forget(self, firm_id: str, connection_id: str) -> None:
+    def forget(self, firm_id: str, subject: str, connection_id: str) -> None:
         self._table.delete_item(
-            Key={"PK": connections_partition(firm_id), "SK": connection_sort_key(connection_id)}
+            Key={
+                "PK": connections_partition(firm_id),
+                "SK": connection_sort_key(subject, connection_id),
+            }
         )
+
+    def of_subject(self, firm_id: str, subject: str) -> list[str]:
+        # A person holds a handful of sockets (one a tab): one page of a Query holds them.
+        items = self._table.query(
+            KeyConditionExpression=Key("PK").eq(connections_partition(firm_id))
+            & Key("SK").begins_with(subject_connections_prefix(subject)),
+            ProjectionExpression="connection_id",
+        )["Items"]
+        return [str(item["connection_id"]) for item in items]
 
 
 class ConnectionPusher:
-    """Sends frames through the API Gateway Management API."""
+    """Sends frames through, and closes sockets with, the API Gateway Management API."""
 
     def __init__(self) -> None:
         self._api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
@@ -49,3 +71,9 @@ class ConnectionPusher:
         except self._api.exceptions.GoneException:
             return False
         return True
+
+    def close(self, connection_id: str) -> None:
+        try:
+            self._api.delete_connection(ConnectionId=connection_id)
+        except self._api.exceptions.GoneException:
+            return
