@@ -5,14 +5,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
 from firmchat.adapters.aws import dynamodb
 from firmchat.errors import FirmchatError
-
-_serializer = TypeSerializer()
-_SERIALIZED_PARTS = ("Item", "Key", "ExpressionAttributeValues")
 
 
 @dataclass(frozen=True)
@@ -25,14 +21,9 @@ class Action:
     refusal: FirmchatError | None = None
 
 
-def _serialized(table_name: str, action: Action) -> dict[str, Any]:
-    request: dict[str, Any] = {"TableName": table_name}
-    for name, value in action.request.items():
-        if name in _SERIALIZED_PARTS:
-            request[name] = {field: _serializer.serialize(item) for field, item in value.items()}
-        else:
-            request[name] = value
-    return {action.kind: request}
+def _request(table_name: str, action: Action) -> dict[str, Any]:
+    # The table resource's client serializes plain Python values itself.
+    return {action.kind: {"TableName": table_name, **action.request}}
 
 
 def transact(table_name: str, actions: Sequence[Action]) -> None:
@@ -41,7 +32,7 @@ def transact(table_name: str, actions: Sequence[Action]) -> None:
     client = dynamodb().meta.client
     try:
         client.transact_write_items(
-            TransactItems=[_serialized(table_name, action) for action in actions]  # type: ignore[misc]
+            TransactItems=[_request(table_name, action) for action in actions]  # type: ignore[misc]
         )
     except client.exceptions.TransactionCanceledException as error:
         reasons = error.response.get("CancellationReasons", [])
