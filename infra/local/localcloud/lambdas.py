@@ -8,15 +8,20 @@ start. Handlers are then called with the event and a Lambda-shaped context.
 import importlib
 import os
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from localcloud.template import REPO_ROOT, Resolver, resources_of_type
 
 type Handler = Callable[[dict[str, Any], Any], Any]
+
+# The environment is the process's: while one function runs with its settings, no other may
+# swap them. Local invocations therefore run one at a time.
+_INVOCATION_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,52 @@ class LocalFunction:
         self._resolver = resolver
         if spec.code_dir not in sys.path:
             sys.path.insert(0, spec.code_dir)
-        with _environment(spec.environment):
+        with _INVOCATION_LOCK, _environment(spec.environment):
             self.module = importlib.import_module(spec.module)
         self._handler: Handler = getattr(self.module, spec.handler_name)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         context = LambdaContext(self.spec, self._resolver.region, self._resolver.account_id)
-        with _environment(self.spec.environment):
+        with _INVOCATION_LOCK, _environment(self.spec.environment):
             return self._handler(event, context)
+
+
+def _localize(value: str, addresses: Mapping[str, str]) -> str:
+    """Points an AWS address of a locally served API (`https://<api>.execute-api...`) at
+    the local gateway that serves it."""
+    for aws_prefix, local_prefix in addresses.items():
+        if value.startswith(aws_prefix):
+            return local_prefix + value[len(aws_prefix) :]
+    return value
+
+
+class LocalFunctions:
+    """Every function of the template, loaded with its environment made local: the runtime's
+    variables pointing at moto, and the APIs' AWS addresses pointing at the local gateways."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        runtime_environment: Mapping[str, str],
+        addresses: Mapping[str, str],
+    ) -> None:
+        self._functions: dict[str, LocalFunction] = {}
+        for logical_id, spec in function_specs(resolver).items():
+            environment = {
+                **runtime_environment,
+                "AWS_LAMBDA_FUNCTION_NAME": logical_id,
+                **{name: _localize(value, addresses) for name, value in spec.environment.items()},
+            }
+            self._functions[logical_id] = LocalFunction(
+                replace(spec, environment=environment), resolver
+            )
+
+    def __getitem__(self, logical_id: str) -> LocalFunction:
+        return self._functions[logical_id]
+
+    def by_arn(self, arn: str) -> LocalFunction | None:
+        """The function a Lambda ARN (optionally qualified) names, if the template has it."""
+        parts = arn.split(":")
+        if len(parts) < 7 or parts[2] != "lambda" or parts[5] != "function":
+            return None
+        return self._functions.get(parts[6])
