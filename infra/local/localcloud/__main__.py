@@ -58,10 +58,10 @@ def _banner(endpoints: Endpoints, seconds: float) -> str:
         if name in endpoints.resources:
             lines.append(f"  {name:<15} {endpoints.resources[name]}")
     if endpoints.logins:
-        lines += ["", "Demo logins:"]
+        lines += ["", f"Demo firm {endpoints.demo_firm_id}; logins:"]
         lines += [
-            f"  {login['email']:<34} {login['password']:<22} {login['who']}"
-            + (" (must set a new password)" if login["login"] == "invited" else "")
+            f"  {login['email']:<34} {login['password'] or '(invitation in the mail viewer)':<22}"
+            f"  {login['who']}"
             for login in endpoints.logins
         ]
     return "\n".join(lines)
@@ -71,6 +71,7 @@ def main(argv: list[str]) -> int:
     arguments = _arguments(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("localcloud").setLevel(logging.INFO)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request lines
     stop = threading.Event()
 
     def on_signal(number: int, frame: FrameType | None) -> None:

@@ -20,9 +20,9 @@ from starlette.applications import Starlette
 
 from localcloud.aws import LocalAws
 from localcloud.console import clock_routes
-from localcloud.demo import create_logins
+from localcloud.demo import DemoLogin, seed
 from localcloud.http_gateway import HttpApi, http_api_app, http_api_id
-from localcloud.lambdas import LocalFunctions
+from localcloud.lambdas import LocalFunctions, environment
 from localcloud.mail import Outbox, mail_routes
 from localcloud.provision import provision
 from localcloud.scheduler import Clock, Scheduler
@@ -76,7 +76,8 @@ class Endpoints:
     moto: str
     region: str
     resources: dict[str, str]
-    logins: list[dict[str, str]] = field(default_factory=list)
+    demo_firm_id: str | None = None
+    logins: list[dict[str, str | None]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -183,20 +184,7 @@ class LocalCloud:
         ready.wait()
         if not self._loop_thread.is_alive():
             raise RuntimeError("the gateways did not start; the error is logged above")
-        logins = []
-        if self._demo:
-            user_pool = next(iter(resources_of_type(resolver.template, "AWS::Cognito::UserPool")))
-            for login in create_logins(aws, resolver.ref(user_pool)):
-                logins.append(
-                    {
-                        "who": login.person.who,
-                        "portal": login.person.portal,
-                        "email": login.person.email,
-                        "password": login.password,
-                        "login": login.person.login,
-                        "subject": login.subject,
-                    }
-                )
+        firm_id, logins = self._seed(resolver, functions, outbox) if self._demo else (None, [])
         stage = http_api.base_path
         return Endpoints(
             http_api=http_url + stage,
@@ -209,8 +197,26 @@ class LocalCloud:
             moto=self._moto.endpoint,
             region=self._region,
             resources=dict(sorted(resolver.refs.items())),
-            logins=logins,
+            demo_firm_id=firm_id,
+            logins=[asdict(login) for login in logins],
         )
+
+    @staticmethod
+    def _seed(
+        resolver: Resolver, functions: LocalFunctions, outbox: Outbox
+    ) -> tuple[str, list[DemoLogin]]:
+        """The demo data, made by the core with the settings a function of the template gets
+        (Globals, plus the user pool, sender and portal the people services need)."""
+        variables = resolver.template.get("Globals", {}).get("Function", {}).get("Environment", {})
+        user_pool = next(iter(resources_of_type(resolver.template, "AWS::Cognito::UserPool")))
+        settings = {
+            **resolver.resolve(variables.get("Variables", {})),
+            "USER_POOL_ID": resolver.ref(user_pool),
+            "SENDER_ADDRESS": resolver.ref("SenderAddress"),
+            "PORTAL_ORIGIN": resolver.ref("PortalOrigin"),
+        }
+        with environment(functions.environment_of(settings)):
+            return seed(outbox, settings["PORTAL_ORIGIN"])
 
     async def _serve(
         self,

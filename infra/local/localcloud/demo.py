@@ -1,77 +1,140 @@
-"""Demo data: one firm with its people and client accounts covering the spec's cases, and
-their logins in the local user pool.
+"""Demo data, made through the core's own services as an operator and the invited people
+would: a firm founded with its owner, people invited, accounts and contacts added, and each
+invitation accepted from the link in the email SES "sent" (read back from the outbox).
 
-Client accounts: one with an activated contact; one with two contacts of whom one is only
-invited (a login that still has its temporary password); one with no activated contact
-(its only contact has no portal access, so no login at all).
+The firm: an owner, an admin, a member with the all-accounts right, a member assigned to one
+account. Client accounts: one with an activated contact; one with two contacts of whom one
+is only invited; one with no activated contact (its contact has no portal access).
 """
 
+import re
 from dataclasses import dataclass
 
-from localcloud.aws import LocalAws
+from firmchat.adapters.identity import CognitoIdentity
+from firmchat.adapters.mail import SesMailer
+from firmchat.adapters.people import DynamoPeopleStore
+from firmchat.domain.caller import Caller
+from firmchat.domain.people import InvitationAcceptance, NewAccount, NewContact, NewFirmUser
+from firmchat.domain.principal import Principal, Right, Role
+from firmchat.services.identity import Authenticator
+from firmchat.services.invitations import Invitations
+from firmchat.services.people import PeopleAdmin
+from localcloud.mail import Outbox
 
-DEMO_FIRM_ID = "firm-demo"
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 (a published demo login, local only)
-INVITE_PASSWORD = "Invited-password-2026"  # noqa: S105 (the invited login's temporary one)
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    who: str
-    email: str
-    portal: str  # "firm" or "client"
-    login: str  # "activated", "invited" or "none"
-
-
-DEMO_PEOPLE = (
-    DemoPerson("owner", "olivia.owner@demo-firm.example", "firm", "activated"),
-    DemoPerson("admin", "adam.admin@demo-firm.example", "firm", "activated"),
-    DemoPerson("member, all-accounts right", "mia.member@demo-firm.example", "firm", "activated"),
-    DemoPerson("member, assigned to Lovelace", "max.member@demo-firm.example", "firm", "activated"),
-    DemoPerson("contact of Lovelace (activated)", "ada@lovelace.example", "client", "activated"),
-    DemoPerson("contact of Babbage (activated)", "charles@babbage.example", "client", "activated"),
-    DemoPerson("contact of Babbage (invited)", "georgiana@babbage.example", "client", "invited"),
-    DemoPerson("contact of Calder Works (no access)", "dora@calder.example", "client", "none"),
-)
+_LINK = re.compile(r"/invitation#(\S+)")
 
 
 @dataclass(frozen=True)
 class DemoLogin:
-    person: DemoPerson
-    subject: str
-    password: str
+    who: str
+    portal: str  # "firm" or "client"
+    email: str
+    password: str | None  # None: invited only, the password is chosen through the link
 
 
-def create_logins(aws: LocalAws, user_pool_id: str) -> list[DemoLogin]:
-    """Users in the pool, each carrying the firm in `custom:firm_id`; activated logins get
-    a permanent password, invited ones keep the temporary one (FORCE_CHANGE_PASSWORD)."""
-    cognito = aws.session.client("cognito-idp", endpoint_url=aws.endpoint)
-    logins = []
-    for person in DEMO_PEOPLE:
-        if person.login == "none":
-            continue
-        user = cognito.admin_create_user(
-            UserPoolId=user_pool_id,
-            Username=person.email,
-            TemporaryPassword=INVITE_PASSWORD,
-            MessageAction="SUPPRESS",
-            UserAttributes=[
-                {"Name": "email", "Value": person.email},
-                {"Name": "email_verified", "Value": "true"},
-                {"Name": "custom:firm_id", "Value": DEMO_FIRM_ID},
-            ],
-        )["User"]
-        password = INVITE_PASSWORD
-        if person.login == "activated":
-            cognito.admin_set_user_password(
-                UserPoolId=user_pool_id,
-                Username=person.email,
-                Password=DEMO_PASSWORD,
-                Permanent=True,
+class _Seeder:
+    def __init__(self, outbox: Outbox, portal_url: str) -> None:
+        self._outbox = outbox
+        self.store = DynamoPeopleStore()
+        self.people = PeopleAdmin(self.store)
+        self.invitations = Invitations(self.store, CognitoIdentity(), SesMailer(), portal_url)
+        self.logins: list[DemoLogin] = []
+
+    def accept(self, who: str, portal: str, email: str) -> None:
+        """Follows the link of the last invitation mailed to this address."""
+        sent = next(mail for mail in reversed(self._outbox.snapshot()) if email in mail.to)
+        link = _LINK.search(sent.text or "")
+        assert link is not None, f"no invitation link in the mail to {email}"
+        self.invitations.accept(InvitationAcceptance(token=link.group(1), password=DEMO_PASSWORD))
+        self.logins.append(DemoLogin(who, portal, email, DEMO_PASSWORD))
+
+    def firm_user(self, owner: Principal, who: str, new: NewFirmUser) -> str:
+        user = self.invitations.invite_user(owner, new)
+        self.accept(who, "firm", new.email)
+        return user.user_id
+
+    def account(
+        self, owner: Principal, name: str, contacts: list[tuple[NewContact, str | None]]
+    ) -> str:
+        """An account and its contacts; each contact with a label is invited, and accepts
+        unless the label says it is only invited."""
+        account_id = self.people.add_account(owner, NewAccount(name=name)).account_id
+        for new, label in contacts:
+            contact = self.people.add_contact(owner, account_id, new)
+            if label is None:
+                continue
+            self.invitations.invite_contact(owner, account_id, contact.contact_id)
+            if label.endswith("(invited only)"):
+                self.logins.append(DemoLogin(label, "client", new.email, None))
+            else:
+                self.accept(label, "client", new.email)
+        return account_id
+
+
+def seed(outbox: Outbox, portal_url: str) -> tuple[str, list[DemoLogin]]:
+    """Creates the demo firm; its id and the demo logins. Runs in a function-like
+    environment (the table, user pool and sender of the template)."""
+    seeder = _Seeder(outbox, portal_url)
+    owner_email = "olivia.owner@demo-firm.example"
+    firm, owner = seeder.invitations.found_firm(
+        "Demo & Partners", NewFirmUser(email=owner_email, name="Olivia Owner", role=Role.OWNER)
+    )
+    seeder.accept("owner", "firm", owner_email)
+    principal = Authenticator(seeder.store).principal_for(
+        Caller(firm_id=firm.firm_id, subject=str(owner.subject))
+    )
+    seeder.firm_user(
+        principal,
+        "admin",
+        NewFirmUser(email="adam.admin@demo-firm.example", name="Adam Admin", role=Role.ADMIN),
+    )
+    seeder.firm_user(
+        principal,
+        "member with the all-accounts right",
+        NewFirmUser(
+            email="mia.member@demo-firm.example",
+            name="Mia Member",
+            rights=frozenset({Right.ALL_ACCOUNTS}),
+        ),
+    )
+    assigned = seeder.firm_user(
+        principal,
+        "member assigned to Lovelace",
+        NewFirmUser(email="max.member@demo-firm.example", name="Max Member"),
+    )
+    lovelace = seeder.account(
+        principal,
+        "Ada Lovelace",
+        [
+            (
+                NewContact(name="Ada Lovelace", email="ada@lovelace.example", portal_access=True),
+                "contact of Lovelace",
             )
-            password = DEMO_PASSWORD
-        subject = next(
-            attribute["Value"] for attribute in user["Attributes"] if attribute["Name"] == "sub"
-        )
-        logins.append(DemoLogin(person=person, subject=subject, password=password))
-    return logins
+        ],
+    )
+    seeder.people.assign(principal, assigned, lovelace)
+    seeder.account(
+        principal,
+        "Charles & Georgiana Babbage",
+        [
+            (
+                NewContact(
+                    name="Charles Babbage", email="charles@babbage.example", portal_access=True
+                ),
+                "contact of Babbage",
+            ),
+            (
+                NewContact(
+                    name="Georgiana Babbage", email="georgiana@babbage.example", portal_access=True
+                ),
+                "contact of Babbage (invited only)",
+            ),
+        ],
+    )
+    seeder.account(
+        principal,
+        "Calder Works Ltd",
+        [(NewContact(name="Dora Calder", email="dora@calder.example"), None)],
+    )
+    return firm.firm_id, seeder.logins

@@ -5,6 +5,7 @@ gives it (Globals merged with its own), so a missing setting fails here as it wo
 start. Handlers are then called with the event and a Lambda-shaped context.
 """
 
+import asyncio
 import importlib
 import os
 import sys
@@ -59,7 +60,14 @@ def function_specs(resolver: Resolver) -> dict[str, FunctionSpec]:
 
 
 @contextmanager
-def _environment(variables: Mapping[str, str]) -> Iterator[None]:
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Runs the block with these settings in the process's environment, as a function's
+    invocation does (and, like one, while no other runs)."""
+    with _INVOCATION_LOCK:
+        yield from _swapped(variables)
+
+
+def _swapped(variables: Mapping[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
     try:
@@ -99,14 +107,22 @@ class LocalFunction:
         self._resolver = resolver
         if spec.code_dir not in sys.path:
             sys.path.insert(0, spec.code_dir)
-        with _INVOCATION_LOCK, _environment(spec.environment):
+        with environment(spec.environment):
             self.module = importlib.import_module(spec.module)
         self._handler: Handler = getattr(self.module, spec.handler_name)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         context = LambdaContext(self.spec, self._resolver.region, self._resolver.account_id)
-        with _INVOCATION_LOCK, _environment(self.spec.environment):
-            return self._handler(event, context)
+        # Lambda calls handlers on its main thread, where asyncio.get_event_loop() answers
+        # (Mangum relies on it); the gateways call from worker threads, so give them one.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            with environment(self.spec.environment):
+                return self._handler(event, context)
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 def _localize(value: str, addresses: Mapping[str, str]) -> str:
@@ -129,15 +145,23 @@ class LocalFunctions:
         addresses: Mapping[str, str],
     ) -> None:
         self._functions: dict[str, LocalFunction] = {}
+        self._runtime_environment = runtime_environment
+        self._addresses = addresses
         for logical_id, spec in function_specs(resolver).items():
-            environment = {
-                **runtime_environment,
-                "AWS_LAMBDA_FUNCTION_NAME": logical_id,
-                **{name: _localize(value, addresses) for name, value in spec.environment.items()},
-            }
-            self._functions[logical_id] = LocalFunction(
-                replace(spec, environment=environment), resolver
+            made_local = self.environment_of(
+                {"AWS_LAMBDA_FUNCTION_NAME": logical_id, **spec.environment}
             )
+            self._functions[logical_id] = LocalFunction(
+                replace(spec, environment=made_local), resolver
+            )
+
+    def environment_of(self, settings: Mapping[str, str]) -> dict[str, str]:
+        """Settings as a local function gets them: behind the runtime's, addresses made
+        local."""
+        return {
+            **self._runtime_environment,
+            **{name: _localize(value, self._addresses) for name, value in settings.items()},
+        }
 
     def __getitem__(self, logical_id: str) -> LocalFunction:
         return self._functions[logical_id]

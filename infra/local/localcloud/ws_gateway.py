@@ -77,12 +77,12 @@ class RequestAuthorizer:
 
     def has_identity(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
         """API Gateway refuses with 401, without calling the function, when a source is
-        missing."""
-        lowered = {name.lower() for name in headers}
+        missing or empty."""
+        lowered = {name.lower(): value for name, value in headers.items()}
         for source in self.identity_sources:
             kind, _, name = source.removeprefix("route.request.").partition(".")
-            present = name.lower() in lowered if kind == "header" else name in query
-            if not present:
+            value = lowered.get(name.lower()) if kind == "header" else query.get(name)
+            if not value:
                 return False
         return True
 
@@ -452,9 +452,9 @@ def management_routes(gateway: WebSocketGateway) -> list[Route]:
             return _gone(connection_id)
         return JSONResponse(
             {
-                "ConnectedAt": _iso(live.connected_at_ms),
-                "Identity": {"SourceIp": live.source_ip, "UserAgent": live.user_agent},
-                "LastActiveAt": _iso(live.last_active_ms),
+                "connectedAt": _iso(live.connected_at_ms),
+                "identity": {"sourceIp": live.source_ip, "userAgent": live.user_agent},
+                "lastActiveAt": _iso(live.last_active_ms),
             }
         )
 
