@@ -4,10 +4,11 @@ docs/performance.md.  `make bench` or `python -m bench [name ...]`."""
 import sys
 from collections.abc import Callable
 
-from bench import cold_start
+from bench import cold_start, local_cloud_startup
 
 BENCHMARKS: dict[str, Callable[[list[str]], str]] = {
     "cold_start": cold_start.main,
+    "local_cloud_startup": local_cloud_startup.main,
 }
 
 
