@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from localcloud.jwt_authorizer import JwtAuthorizer, stringified
 from localcloud.lambdas import LocalFunction, LocalFunctions
-from localcloud.template import Resolver, resources_of_type
+from localcloud.template import Resolver, function_events, resources_of_type
 
 log = logging.getLogger("localcloud.http")
 
@@ -117,26 +117,20 @@ class HttpApi:
             for name, configuration in auth.get("Authorizers", {}).items()
         }
         routes = []
-        for function_id, function in resources_of_type(
-            resolver.template, "AWS::Serverless::Function"
-        ).items():
-            for event in function["Properties"].get("Events", {}).values():
-                if event["Type"] != "HttpApi":
-                    continue
-                route = event.get("Properties", {})
-                route_auth = route.get("Auth", {})
-                authorizer_name = route_auth.get("Authorizer", auth.get("DefaultAuthorizer"))
-                routes.append(
-                    HttpRoute(
-                        method=route.get("Method", "ANY").upper(),
-                        path=route.get("Path", "$default"),
-                        function=functions[function_id],
-                        authorizer=None
-                        if authorizer_name in (None, "NONE")
-                        else authorizers[authorizer_name],
-                        scopes=tuple(route_auth.get("AuthorizationScopes", ())),
-                    )
+        for function_id, route in function_events(resolver.template, "HttpApi"):
+            route_auth = route.get("Auth", {})
+            authorizer_name = route_auth.get("Authorizer", auth.get("DefaultAuthorizer"))
+            routes.append(
+                HttpRoute(
+                    method=route.get("Method", "ANY").upper(),
+                    path=route.get("Path", "$default"),
+                    function=functions[function_id],
+                    authorizer=None
+                    if authorizer_name in (None, "NONE")
+                    else authorizers[authorizer_name],
+                    scopes=tuple(route_auth.get("AuthorizationScopes", ())),
                 )
+            )
         return cls(
             logical_id=logical_id,
             api_id=resolver.ref(logical_id),

@@ -24,7 +24,7 @@ from moto.events.models import EventPattern
 
 from localcloud.aws import LocalAws, deliver
 from localcloud.lambdas import LocalFunction, LocalFunctions
-from localcloud.template import Resolver, resources_of_type
+from localcloud.template import Resolver, function_events
 
 log = logging.getLogger("localcloud.streams")
 
@@ -54,33 +54,28 @@ class StreamSource:
     @classmethod
     def from_template(cls, resolver: Resolver, functions: LocalFunctions) -> list["StreamSource"]:
         sources = []
-        for function_id, function in resources_of_type(
-            resolver.template, "AWS::Serverless::Function"
-        ).items():
-            for event in function["Properties"].get("Events", {}).values():
-                if event["Type"] != "DynamoDB":
-                    continue
-                properties = resolver.resolve(event["Properties"])
-                if not properties.get("Enabled", True):
-                    continue
-                patterns = properties.get("FilterCriteria", {}).get("Filters", [])
-                sources.append(
-                    cls(
-                        function=functions[function_id],
-                        function_arn=resolver.get_att(function_id, "Arn"),
-                        stream_arn=properties["Stream"],
-                        starting_position=properties.get("StartingPosition", "LATEST"),
-                        batch_size=int(properties.get("BatchSize", 100)),
-                        bisect_on_error=bool(properties.get("BisectBatchOnFunctionError")),
-                        max_retries=int(properties.get("MaximumRetryAttempts", -1)),
-                        report_item_failures="ReportBatchItemFailures"
-                        in properties.get("FunctionResponseTypes", []),
-                        on_failure=properties.get("DestinationConfig", {})
-                        .get("OnFailure", {})
-                        .get("Destination"),
-                        filters=tuple(EventPattern.load(entry["Pattern"]) for entry in patterns),
-                    )
+        for function_id, event in function_events(resolver.template, "DynamoDB"):
+            properties = resolver.resolve(event)
+            if not properties.get("Enabled", True):
+                continue
+            patterns = properties.get("FilterCriteria", {}).get("Filters", [])
+            sources.append(
+                cls(
+                    function=functions[function_id],
+                    function_arn=resolver.get_att(function_id, "Arn"),
+                    stream_arn=properties["Stream"],
+                    starting_position=properties.get("StartingPosition", "LATEST"),
+                    batch_size=int(properties.get("BatchSize", 100)),
+                    bisect_on_error=bool(properties.get("BisectBatchOnFunctionError")),
+                    max_retries=int(properties.get("MaximumRetryAttempts", -1)),
+                    report_item_failures="ReportBatchItemFailures"
+                    in properties.get("FunctionResponseTypes", []),
+                    on_failure=properties.get("DestinationConfig", {})
+                    .get("OnFailure", {})
+                    .get("Destination"),
+                    filters=tuple(EventPattern.load(entry["Pattern"]) for entry in patterns),
                 )
+            )
         return sources
 
     def wants(self, record: dict[str, Any]) -> bool:

@@ -1,7 +1,7 @@
 """Reads template.yaml and resolves the intrinsic functions firmchat uses."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,3 +135,11 @@ def resources_of_type(template: Mapping[str, Any], kind: str) -> dict[str, dict[
         for logical_id, resource in template["Resources"].items()
         if resource["Type"] == kind
     }
+
+
+def function_events(template: Mapping[str, Any], kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(function logical id, event properties) of every `Events` entry of this `Type`."""
+    for logical_id, function in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == kind:
+                yield logical_id, event.get("Properties", {})
