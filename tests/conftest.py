@@ -11,9 +11,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from firmchat.domain.people import FirmUser
 from localcloud.lambdas import LocalFunction, function_specs
 from localcloud.provision import create_tables
-from localcloud.template import REPO_ROOT, Resolver, load_template
+from localcloud.template import REPO_ROOT, Resolver, load_template, resources_of_type
+from tests.support.aws_calls import Calls, recorder
+from tests.support.people import Seeder
 
 EVENTS_DIR = REPO_ROOT / "events"
 
@@ -36,13 +39,46 @@ def template() -> dict[str, Any]:
     return load_template()
 
 
+def _create_user_pool(resolver: Resolver) -> None:
+    """The template's user pool (sign-in by email, `custom:firm_id`, password policy)."""
+    properties = resolver.resolve(resources_of_type(resolver.template, "AWS::Cognito::UserPool"))
+    (logical_id, resource), *_ = properties.items()
+    pool = resource["Properties"]
+    created = boto3.client("cognito-idp").create_user_pool(
+        PoolName=pool["UserPoolName"],
+        UsernameAttributes=pool["UsernameAttributes"],
+        Schema=pool["Schema"],
+        Policies=pool["Policies"],
+        AdminCreateUserConfig=pool["AdminCreateUserConfig"],
+    )["UserPool"]
+    resolver.refs[logical_id] = created["Id"]
+    resolver.attributes[(logical_id, "Arn")] = created["Arn"]
+
+
+def _verify_sender(resolver: Resolver) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity=resolver.ref("SenderAddress"))
+
+
 @pytest.fixture
 def aws(template: dict[str, Any]) -> Iterator[Resolver]:
-    """moto in this process, holding the template's tables; yields the resolver of names."""
+    """moto in this process, holding the template's tables, user pool and sender identity;
+    yields the resolver of names."""
     with mock_aws():
         resolver = Resolver(template, refs={"WebSocketApi": "localws"})
         create_tables(resolver, boto3.client("dynamodb"))
+        _create_user_pool(resolver)
+        _verify_sender(resolver)
         yield resolver
+
+
+@pytest.fixture(autouse=True)
+def aws_calls() -> Iterator[Calls]:
+    """Every AWS request of the test. Whatever the test, each DynamoDB request that reads or
+    writes items must name a partition of a firm (tenancy: the firm id is in every key)."""
+    with recorder.recording() as calls:
+        yield calls
+    outside = calls.outside_firm()
+    assert not outside, f"DynamoDB requests outside any firm's partition: {outside}"
 
 
 @pytest.fixture
@@ -73,3 +109,14 @@ def event() -> Callable[[str], dict[str, Any]]:
 
 def event_files() -> list[Path]:
     return sorted(EVENTS_DIR.rglob("*.json"))
+
+
+# The firm and owner the sample events in events/ sign in as.
+DEMO_FIRM = "firm-demo"
+DEMO_OWNER_SUBJECT = "8f1c2f6e-0000-4000-8000-000000000001"
+
+
+@pytest.fixture
+def demo_owner(core_settings: Resolver) -> FirmUser:
+    """firm-demo with its active owner, the principal the sample events sign in as."""
+    return Seeder().firm(DEMO_FIRM, DEMO_OWNER_SUBJECT)

@@ -13,14 +13,29 @@ def test_health_answers_without_a_token(lambda_function, event):
     assert json.loads(response["body"]) == {"status": "ok"}
 
 
-def test_me_names_the_caller_from_the_verified_claims(lambda_function, event):
+def test_me_is_the_principal_the_firms_records_make_of_the_verified_subject(
+    lambda_function, event, demo_owner
+):
     response = lambda_function("HttpApiFunction").invoke(event("http_api/me.json"))
 
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {
         "firm_id": "firm-demo",
-        "subject": "8f1c2f6e-0000-4000-8000-000000000001",
+        "user_id": demo_owner.user_id,
+        "kind": "firm_user",
+        "display_name": demo_owner.name,
+        "role": "owner",
+        "rights": [],
+        "account_id": None,
+        "settings": {"clients_can_start_threads": True, "show_content_in_client_emails": False},
     }
+
+
+def test_a_verified_subject_the_firm_does_not_know_is_refused_with_401(lambda_function, event):
+    response = lambda_function("HttpApiFunction").invoke(event("http_api/me.json"))
+
+    assert response["statusCode"] == 401
+    assert json.loads(response["body"])["error"] == "not_authenticated"
 
 
 def test_claims_without_a_firm_are_refused_with_401(lambda_function, event):
@@ -33,7 +48,7 @@ def test_claims_without_a_firm_are_refused_with_401(lambda_function, event):
     assert json.loads(response["body"])["error"] == "not_authenticated"
 
 
-def test_an_issued_ticket_is_redeemable_once(lambda_function, event, core_settings):
+def test_an_issued_ticket_is_redeemable_once(lambda_function, event, demo_owner):
     response = lambda_function("HttpApiFunction").invoke(event("http_api/issue_ws_ticket.json"))
 
     assert response["statusCode"] == 201

@@ -18,7 +18,7 @@ SUBJECT = "8f1c2f6e-0000-4000-8000-000000000001"
 
 
 def _authorizer_event(event, ticket: str) -> dict[str, Any]:
-    request = event("ws_authorizer/connect_with_ticket.json")
+    request: dict[str, Any] = event("ws_authorizer/connect_with_ticket.json")
     request["queryStringParameters"] = {"ticket": ticket}
     return request
 
@@ -42,7 +42,7 @@ def _pushed_frames(connection_id: str) -> list[dict[str, Any]]:
     return frames
 
 
-def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event, core_settings):
+def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event, demo_owner):
     ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
     request = _authorizer_event(event, ticket)
 
@@ -54,16 +54,22 @@ def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event
         "Effect": "Allow",
         "Resource": request["methodArn"],
     }
-    assert decision["context"] == {"firm_id": FIRM, "subject": SUBJECT}
+    assert decision["context"] == {
+        "firm_id": FIRM,
+        "subject": SUBJECT,
+        "user_id": demo_owner.user_id,
+        "kind": "firm_user",
+    }
 
 
-def test_a_ticket_opens_one_connection_only(lambda_function, event, core_settings):
+def test_a_ticket_opens_one_connection_only(lambda_function, event, demo_owner):
     authorizer = lambda_function("WsAuthorizerFunction")
     ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
 
-    authorizer.invoke(_authorizer_event(event, ticket))
+    first = authorizer.invoke(_authorizer_event(event, ticket))
     replayed = authorizer.invoke(_authorizer_event(event, ticket))
 
+    assert first["policyDocument"]["Statement"][0]["Effect"] == "Allow"
     assert replayed["policyDocument"]["Statement"][0]["Effect"] == "Deny"
     assert "context" not in replayed
 
@@ -103,7 +109,15 @@ def test_connect_records_and_disconnect_forgets_the_connection(
     assert _connections_of(FIRM, table_name) == []
 
 
-def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, event):
+def test_a_ticket_of_someone_without_active_access_is_denied(lambda_function, event, core_settings):
+    ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
+
+    decision = lambda_function("WsAuthorizerFunction").invoke(_authorizer_event(event, ticket))
+
+    assert decision["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+
+
+def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, event, demo_owner):
     request = event("ws_default/ping.json")
 
     response = lambda_function("WsDefaultFunction").invoke(request)
@@ -123,7 +137,9 @@ def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, 
         ('{"echo": "no action"}', "unknown action"),
     ],
 )
-def test_bad_frames_get_an_error_frame_not_a_failure(lambda_function, event, body, message_part):
+def test_bad_frames_get_an_error_frame_not_a_failure(
+    lambda_function, event, demo_owner, body, message_part
+):
     request = event("ws_default/ping.json")
     request["body"] = body
 

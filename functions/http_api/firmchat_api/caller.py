@@ -1,10 +1,13 @@
-"""The caller of a request, from the claims API Gateway's JWT authorizer verified."""
+"""Who is calling: the claims API Gateway's JWT authorizer verified, then the one principal
+the firm's records say that sign-in is (never anything a request body says)."""
 
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from firmchat.domain.caller import Caller
+from firmchat.domain.principal import Principal
+from firmchat_api.wiring import authenticator
 
 
 def _verified_caller(request: Request) -> Caller:
@@ -14,3 +17,10 @@ def _verified_caller(request: Request) -> Caller:
 
 
 CurrentCaller = Annotated[Caller, Depends(_verified_caller)]
+
+
+def _current_principal(caller: CurrentCaller) -> Principal:
+    return authenticator.principal_for(caller)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]

@@ -2,7 +2,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from firmchat.adapters.tickets import TICKET_LIFETIME_SECONDS, TicketStore
-from firmchat_api.caller import CurrentCaller
+from firmchat.domain.caller import Caller
+from firmchat_api.caller import CurrentPrincipal
 
 router = APIRouter()
 
@@ -16,6 +17,8 @@ class WebSocketTicket(BaseModel):
 
 
 @router.post("/ws-tickets", status_code=201, tags=["realtime"])
-def issue_ticket(caller: CurrentCaller) -> WebSocketTicket:
-    """A single-use ticket to open the WebSocket with (`?ticket=...`), valid for a minute."""
+def issue_ticket(principal: CurrentPrincipal) -> WebSocketTicket:
+    """A single-use ticket to open the WebSocket with (`?ticket=...`), valid for a minute.
+    Only an active principal gets one; the socket re-checks the principal at every action."""
+    caller = Caller(firm_id=principal.firm_id, subject=principal.subject)
     return WebSocketTicket(ticket=tickets.issue(caller), expires_in=TICKET_LIFETIME_SECONDS)

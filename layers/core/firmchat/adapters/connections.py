@@ -55,6 +55,15 @@ class ConnectionStore:
         )["Items"]
         return [str(item["connection_id"]) for item in items]
 
+    def of_firm(self, firm_id: str) -> list[tuple[str, str]]:
+        """(subject, connection id) of every open connection of the firm: one Query page,
+        as a firm's open sockets are a few per signed-in person."""
+        items = self._table.query(
+            KeyConditionExpression=Key("PK").eq(connections_partition(firm_id)),
+            ProjectionExpression="subject, connection_id",
+        )["Items"]
+        return [(str(item["subject"]), str(item["connection_id"])) for item in items]
+
 
 class ConnectionPusher:
     """Sends frames through, and closes sockets with, the API Gateway Management API."""
