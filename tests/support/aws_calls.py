@@ -53,6 +53,9 @@ class AwsCall:
     service: str
     operation: str
     body: dict[str, Any]
+    # The request path, URL-encoded, for REST services that name things in it (the
+    # management API's /@connections/{id}).
+    path: str = ""
     by_product: bool = True
 
 
@@ -174,6 +177,7 @@ class AwsCallRecorder:
             service=model.service_model.service_name,
             operation=model.name,
             body=body if isinstance(body, dict) else {},
+            path=str(params.get("url_path", "")),
             by_product=_made_by_product(),
         )
         for calls in self._active:

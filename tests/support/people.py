@@ -22,7 +22,7 @@ def _invitation(login: Login) -> Invitation:
         firm_id=login.firm_id,
         digest=f"seed-{login.subject}",
         subject=login.subject,
-        kind=login.kind,
+        principal_kind=login.principal_kind,
         user_id=login.user_id,
         account_id=login.account_id,
         expires_at=2**40,
@@ -84,7 +84,10 @@ class Seeder:
             subject=subject,
         )
         login = Login(
-            firm_id=firm_id, subject=subject, kind=PrincipalKind.FIRM_USER, user_id=user_id
+            firm_id=firm_id,
+            subject=subject,
+            principal_kind=PrincipalKind.FIRM_USER,
+            user_id=user_id,
         )
         return user, login
 
@@ -106,7 +109,7 @@ class Seeder:
         login = Login(
             firm_id=firm_id,
             subject=subject,
-            kind=PrincipalKind.CLIENT_USER,
+            principal_kind=PrincipalKind.CLIENT_USER,
             user_id=contact_id,
             account_id=account_id,
         )

@@ -480,7 +480,7 @@ class DynamoPeopleStore:
     def activate(self, invitation: Invitation) -> None:
         target = (
             firm_user_key(invitation.firm_id, invitation.user_id)
-            if invitation.kind is PrincipalKind.FIRM_USER
+            if invitation.principal_kind is PrincipalKind.FIRM_USER
             else contact_key(invitation.firm_id, str(invitation.account_id), invitation.user_id)
         )
         unusable = NotFoundError(INVITATION_UNUSABLE)

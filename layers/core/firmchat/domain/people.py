@@ -86,7 +86,7 @@ class Login(_Record):
 
     firm_id: str
     subject: str
-    kind: PrincipalKind
+    principal_kind: PrincipalKind
     user_id: str
     account_id: str | None = None
 
@@ -97,7 +97,7 @@ class Invitation(_Record):
     firm_id: str
     digest: str
     subject: str
-    kind: PrincipalKind
+    principal_kind: PrincipalKind
     user_id: str
     account_id: str | None = None
     expires_at: int

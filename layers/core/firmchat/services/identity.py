@@ -25,7 +25,7 @@ class Authenticator:
         if login is not None and firm is not None:
             principal = (
                 self._firm_user(login, firm.settings)
-                if login.kind is PrincipalKind.FIRM_USER
+                if login.principal_kind is PrincipalKind.FIRM_USER
                 else self._client_user(login, firm.settings)
             )
         if principal is None:

@@ -85,7 +85,7 @@ class Invitations:
         login = Login(
             firm_id=contact.firm_id,
             subject=subject,
-            kind=PrincipalKind.CLIENT_USER,
+            principal_kind=PrincipalKind.CLIENT_USER,
             user_id=contact.contact_id,
             account_id=contact.account_id,
         )
@@ -116,7 +116,10 @@ class Invitations:
             subject=subject,
         )
         login = Login(
-            firm_id=firm_id, subject=subject, kind=PrincipalKind.FIRM_USER, user_id=user.user_id
+            firm_id=firm_id,
+            subject=subject,
+            principal_kind=PrincipalKind.FIRM_USER,
+            user_id=user.user_id,
         )
         invitation, token = self._invitation(login)
         return user, login, invitation, token
@@ -127,7 +130,7 @@ class Invitations:
             firm_id=login.firm_id,
             digest=digest,
             subject=login.subject,
-            kind=login.kind,
+            principal_kind=login.principal_kind,
             user_id=login.user_id,
             account_id=login.account_id,
             expires_at=int(self._now()) + INVITATION_LIFETIME_SECONDS,
