@@ -1,0 +1,481 @@
+"""Threads, messages and read state in the chat table (docs/data-model.md, "Threads and
+messages"). Every list is one Query plus one BatchGetItem per hundred rows; every write
+that changes a count changes it in the same transaction."""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from itertools import batched
+from typing import TYPE_CHECKING, Any, Final
+
+from boto3.dynamodb.conditions import Key
+
+from firmchat.adapters.aws import dynamodb
+from firmchat.adapters.transactions import Action, transact
+from firmchat.config import required_setting
+from firmchat.domain import keys
+from firmchat.domain.paging import Listing, Page
+from firmchat.domain.principal import Principal, PrincipalKind
+from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.services.thread_ports import (
+    ClientIdTakenError,
+    RowFilter,
+    SentBefore,
+    StaleWriteError,
+    ThreadContext,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+READ_AHEAD: Final = 1000
+"""Rows a filtered list reads in its one query (well under DynamoDB's 1 MB a response)."""
+
+type Item = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB's numbers as ints, sets and lists as lists, recursively."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {name: _plain(inner) for name, inner in value.items()}
+    if isinstance(value, list | set):
+        return [_plain(inner) for inner in value]
+    return value
+
+
+def _thread_item(thread: Thread) -> Item:
+    at = thread.last_activity_at.isoformat()
+    return {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.THREAD,
+        "GSI1PK": keys.account_threads_index(thread.firm_id, thread.account_id, thread.status),
+        "GSI1SK": keys.activity_sort_key(at, thread.thread_id),
+        "GSI2PK": keys.firm_threads_index(thread.firm_id, thread.status),
+        "GSI2SK": keys.activity_sort_key(at, thread.thread_id),
+        "kind": "thread",
+        **thread.model_dump(mode="json"),
+        "mentioned_user_ids": sorted(thread.mentioned_user_ids),
+    }
+
+
+def _message_item(thread: Thread, message: Message) -> Item:
+    return {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.message_sort_key(message.seq),
+        "kind": "message",
+        **message.model_dump(mode="json"),
+        "mentions": sorted(message.mentions),
+    }
+
+
+def _side_read_attribute(kind: PrincipalKind) -> str:
+    return "firm_read_seq" if kind is PrincipalKind.FIRM_USER else "client_read_seq"
+
+
+class DynamoThreadStore:
+    def __init__(self) -> None:
+        self._name = required_setting("TABLE_NAME")
+        self._table: Table = dynamodb().Table(self._name)
+
+    # ------------------------------------------------------------ reads
+
+    def get(self, firm_id: str, thread_id: str) -> Thread | None:
+        item = self._table.get_item(
+            Key={"PK": keys.thread_partition(firm_id, thread_id), "SK": keys.THREAD},
+            ConsistentRead=True,
+        ).get("Item")
+        return Thread.model_validate(_plain(item)) if item else None
+
+    def context(
+        self, firm_id: str, thread_id: str, user_id: str, client_id: str | None = None
+    ) -> ThreadContext:
+        partition = keys.thread_partition(firm_id, thread_id)
+        sort_keys = [keys.THREAD, keys.reader_sort_key(user_id)]
+        if client_id is not None:
+            sort_keys.append(keys.client_message_sort_key(client_id))
+        found = {
+            item["SK"]: item
+            for item in self._batch_get([{"PK": partition, "SK": sk} for sk in sort_keys], True)
+        }
+        thread = found.get(keys.THREAD)
+        request = found.get(keys.client_message_sort_key(client_id)) if client_id else None
+        return ThreadContext(
+            thread=Thread.model_validate(thread) if thread else None,
+            read_seq=int(found.get(keys.reader_sort_key(user_id), {}).get("seq", 0)),
+            sent_before=SentBefore(seq=int(request["seq"]), digest=str(request["digest"]))
+            if request
+            else None,
+        )
+
+    def message(self, thread: Thread, seq: int) -> Message:
+        item = self._table.get_item(
+            Key={
+                "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+                "SK": keys.message_sort_key(seq),
+            },
+            ConsistentRead=True,
+        )["Item"]
+        return Message.model_validate(_plain(item))
+
+    def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]:
+        listing = Listing(thread.firm_id, keys.thread_partition(thread.firm_id, thread.thread_id))
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(listing.partition)
+            & Key("SK").begins_with(keys.MESSAGE_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": size,
+        }
+        start = listing.start_key(cursor)
+        if start:
+            arguments["ExclusiveStartKey"] = start
+        response = self._table.query(**arguments)
+        return Page(
+            items=[Message.model_validate(_plain(item)) for item in response["Items"]],
+            cursor=listing.cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def all_messages(self, thread: Thread) -> Iterator[Message]:
+        partition = keys.thread_partition(thread.firm_id, thread.thread_id)
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(partition)
+            & Key("SK").begins_with(keys.MESSAGE_PREFIX)
+        }
+        while True:
+            response = self._table.query(**arguments)
+            yield from (Message.model_validate(_plain(item)) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def account_threads(
+        self, firm_id: str, account_id: str, status: ThreadStatus, size: int, cursor: str | None
+    ) -> Page[Thread]:
+        listing = Listing(
+            firm_id, keys.account_threads_index(firm_id, account_id, status), index="GSI1"
+        )
+        return self._page(listing, size, cursor, None, Thread.model_validate, newest_first=True)
+
+    def firm_threads(
+        self,
+        firm_id: str,
+        status: ThreadStatus,
+        size: int,
+        cursor: str | None,
+        keep: RowFilter[Thread] | None,
+    ) -> Page[Thread]:
+        listing = Listing(firm_id, keys.firm_threads_index(firm_id, status), index="GSI2")
+        return self._page(listing, size, cursor, keep, Thread.model_validate, newest_first=True)
+
+    def chat_accounts(
+        self, firm_id: str, size: int, cursor: str | None, keep: RowFilter[AccountChats] | None
+    ) -> Page[AccountChats]:
+        listing = Listing(firm_id, keys.chat_accounts_partition(firm_id))
+        return self._page(
+            listing, size, cursor, keep, AccountChats.model_validate, newest_first=False
+        )
+
+    def read_seqs(self, firm_id: str, user_id: str, thread_ids: Sequence[str]) -> dict[str, int]:
+        found = self._batch_get(
+            [
+                {
+                    "PK": keys.thread_partition(firm_id, thread_id),
+                    "SK": keys.reader_sort_key(user_id),
+                }
+                for thread_id in thread_ids
+            ]
+        )
+        by_partition = {item["PK"]: int(item["seq"]) for item in found}
+        return {
+            thread_id: by_partition.get(keys.thread_partition(firm_id, thread_id), 0)
+            for thread_id in thread_ids
+        }
+
+    def account_reads(
+        self, firm_id: str, user_id: str, account_ids: Sequence[str]
+    ) -> dict[str, int]:
+        partition = keys.account_reads_partition(firm_id, user_id)
+        found = self._batch_get(
+            [{"PK": partition, "SK": keys.account_sort_key(account)} for account in account_ids]
+        )
+        by_key = {item["SK"]: int(item["read"]) for item in found}
+        return {account: by_key.get(keys.account_sort_key(account), 0) for account in account_ids}
+
+    def _page[T](
+        self,
+        listing: Listing,
+        size: int,
+        cursor: str | None,
+        keep: RowFilter[T] | None,
+        parse: Callable[[Item], T],
+        *,
+        newest_first: bool,
+    ) -> Page[T]:
+        """One query. With `keep`, reads ahead and skips refused rows; the cursor is then the
+        key of the last row returned, so the next page starts right after it."""
+        attribute = listing.partition_attribute
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key(attribute).eq(listing.partition),
+            "ScanIndexForward": not newest_first,
+            "Limit": size if keep is None else max(size, READ_AHEAD),
+        }
+        if listing.index:
+            arguments["IndexName"] = listing.index
+        start = listing.start_key(cursor)
+        if start:
+            arguments["ExclusiveStartKey"] = start
+        response = self._table.query(**arguments)
+        rows: list[T] = []
+        for item in response["Items"]:
+            row = parse(_plain(item))
+            if keep is None or keep(row):
+                rows.append(row)
+            if len(rows) == size:
+                last = {name: item[name] for name in listing.key_attributes}
+                return Page(items=rows, cursor=listing.cursor(last))
+        return Page(items=rows, cursor=listing.cursor(response.get("LastEvaluatedKey")))
+
+    def _batch_get(
+        self, item_keys: Sequence[Mapping[str, str]], consistent: bool = False
+    ) -> list[Item]:
+        found: list[Item] = []
+        for chunk in batched(item_keys, 100, strict=False):
+            request: Any = {self._name: {"Keys": list(chunk), "ConsistentRead": consistent}}
+            while request:
+                response = dynamodb().batch_get_item(RequestItems=request)
+                found.extend(_plain(item) for item in response["Responses"].get(self._name, []))
+                request = response.get("UnprocessedKeys") or None
+        return found
+
+    # ------------------------------------------------------------ writes
+
+    def create(self, thread: Thread, message: Message, digest: str) -> None:
+        transact(
+            self._name,
+            [
+                Action(
+                    "Put",
+                    {
+                        "Item": _thread_item(thread),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    },
+                    StaleWriteError(),
+                ),
+                *_message_writes(thread, message, digest, read_seq=0),
+                _summary_update(
+                    thread, {"active": 1, "messages": 1}, thread.last_activity_at.isoformat()
+                ),
+            ],
+        )
+
+    def append(self, thread: Thread, message: Message, digest: str, read_seq: int) -> Thread:
+        side = _side_read_attribute(message.author.kind)
+        updated = thread.model_copy(
+            update={
+                "seq": message.seq,
+                "last_activity_at": message.created_at,
+                "last_author": message.author,
+                "mentioned_user_ids": thread.mentioned_user_ids | message.mentions,
+                side: message.seq,
+            }
+        )
+        item = _thread_item(updated)
+        thread_update = {
+            "Key": {"PK": item["PK"], "SK": item["SK"]},
+            "UpdateExpression": (
+                "SET seq = :seq, last_activity_at = :at, last_author = :author, "
+                f"mentioned_user_ids = :mentioned, {side} = :seq, "
+                "GSI1SK = :activity, GSI2SK = :activity"
+            ),
+            "ConditionExpression": "seq = :old AND #status = :active",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":seq": message.seq,
+                ":old": thread.seq,
+                ":active": ThreadStatus.ACTIVE.value,
+                ":at": item["last_activity_at"],
+                ":author": item["last_author"],
+                ":mentioned": item["mentioned_user_ids"],
+                ":activity": item["GSI1SK"],
+            },
+        }
+        transact(
+            self._name,
+            [
+                Action("Update", thread_update, StaleWriteError()),
+                *_message_writes(thread, message, digest, read_seq),
+                _summary_update(thread, {"messages": 1}, item["last_activity_at"]),
+            ],
+        )
+        return updated
+
+    def mark_read(self, thread: Thread, user: Principal, read_seq: int, up_to: int) -> Thread:
+        side = _side_read_attribute(user.kind)
+        seen = int(getattr(thread, side))
+        actions = _read_writes(thread, user.user_id, read_seq, up_to)
+        if up_to <= seen:
+            transact(self._name, actions)
+            return thread
+        side_update = {
+            "Key": _thread_key(thread),
+            "UpdateExpression": f"SET {side} = :new",
+            "ConditionExpression": f"{side} = :seen",
+            "ExpressionAttributeValues": {":new": up_to, ":seen": seen},
+        }
+        transact(self._name, [*actions, Action("Update", side_update, StaleWriteError())])
+        return thread.model_copy(update={side: up_to})
+
+    def set_status(self, thread: Thread, status: ThreadStatus) -> Thread:
+        updated = thread.model_copy(update={"status": status})
+        item = _thread_item(updated)
+        status_update = {
+            "Key": _thread_key(thread),
+            "UpdateExpression": "SET #status = :new, GSI1PK = :g1, GSI2PK = :g2",
+            "ConditionExpression": "#status = :old",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":new": status.value,
+                ":old": thread.status.value,
+                ":g1": item["GSI1PK"],
+                ":g2": item["GSI2PK"],
+            },
+        }
+        transact(
+            self._name,
+            [
+                Action("Update", status_update, StaleWriteError()),
+                _summary_update(thread, {thread.status.value: -1, status.value: 1}),
+            ],
+        )
+        return updated
+
+    def delete(self, thread: Thread) -> None:
+        """The thread item and its counts at once (a later read is a 404), then every other
+        item of its partition."""
+        removal = {
+            "Key": _thread_key(thread),
+            "ConditionExpression": "#status = :status AND seq = :seq",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":status": thread.status.value, ":seq": thread.seq},
+        }
+        transact(
+            self._name,
+            [
+                Action("Delete", removal, StaleWriteError()),
+                _summary_update(thread, {thread.status.value: -1, "messages": -thread.seq}),
+            ],
+        )
+        self._purge(thread)
+
+    def _purge(self, thread: Thread) -> None:
+        reader_prefix = keys.reader_sort_key("")
+        partition = keys.thread_partition(thread.firm_id, thread.thread_id)
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(partition),
+            "ProjectionExpression": "PK, SK, seq",
+        }
+        with self._table.batch_writer() as batch:
+            while True:
+                response = self._table.query(**arguments)
+                for item in response["Items"]:
+                    batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+                    reader = str(item["SK"])
+                    if reader.startswith(reader_prefix):
+                        self._table.update_item(
+                            **_reads_update(
+                                thread, reader.removeprefix(reader_prefix), -int(str(item["seq"]))
+                            )
+                        )
+                if "LastEvaluatedKey" not in response:
+                    return
+                arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _thread_key(thread: Thread) -> dict[str, str]:
+    return {"PK": keys.thread_partition(thread.firm_id, thread.thread_id), "SK": keys.THREAD}
+
+
+def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int) -> list[Action]:
+    """The message, its client id, and the author's read state moved onto it."""
+    request = {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.client_message_sort_key(message.client_id),
+        "kind": "client_message_id",
+        "seq": message.seq,
+        "digest": digest,
+    }
+    return [
+        Action(
+            "Put",
+            {
+                "Item": _message_item(thread, message),
+                "ConditionExpression": "attribute_not_exists(SK)",
+            },
+            StaleWriteError(),
+        ),
+        Action(
+            "Put",
+            {"Item": request, "ConditionExpression": "attribute_not_exists(SK)"},
+            ClientIdTakenError(),
+        ),
+        *_read_writes(thread, message.author.user_id, read_seq, message.seq),
+    ]
+
+
+def _reads_update(thread: Thread, user_id: str, delta: int) -> dict[str, Any]:
+    """The user's read total in the thread's account, moved by `delta`."""
+    return {
+        "Key": {
+            "PK": keys.account_reads_partition(thread.firm_id, user_id),
+            "SK": keys.account_sort_key(thread.account_id),
+        },
+        "UpdateExpression": "ADD #read :delta",
+        "ExpressionAttributeNames": {"#read": "read"},
+        "ExpressionAttributeValues": {":delta": delta},
+    }
+
+
+def _read_writes(thread: Thread, user_id: str, old: int, new: int) -> list[Action]:
+    """The user's read state in the thread and their read total in its account."""
+    state = {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.reader_sort_key(user_id),
+        "kind": "read_state",
+        "seq": new,
+    }
+    return [
+        Action(
+            "Put",
+            {
+                "Item": state,
+                "ConditionExpression": "attribute_not_exists(SK) OR seq = :old",
+                "ExpressionAttributeValues": {":old": old},
+            },
+            StaleWriteError(),
+        ),
+        Action("Update", _reads_update(thread, user_id, new - old)),
+    ]
+
+
+def _summary_update(thread: Thread, counts: Mapping[str, int], at: str | None = None) -> Action:
+    """The account's chat summary: counts added, last activity moved (when given)."""
+    names = {f"#c{index}": name for index, name in enumerate(counts)}
+    values: Item = {f":c{index}": count for index, count in enumerate(counts.values())}
+    values[":account"] = thread.account_id
+    sets = "account_id = :account"
+    if at is not None:
+        values[":at"] = at
+        sets += ", last_activity_at = :at"
+    adds = ", ".join(f"#c{index} :c{index}" for index in range(len(counts)))
+    return Action(
+        "Update",
+        {
+            "Key": {
+                "PK": keys.chat_accounts_partition(thread.firm_id),
+                "SK": keys.account_sort_key(thread.account_id),
+            },
+            "UpdateExpression": f"ADD {adds} SET {sets}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        },
+    )

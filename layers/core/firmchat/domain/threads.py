@@ -1,0 +1,159 @@
+"""Threads and messages (spec CH-1, CH-8, MS-4 to MS-6): what is stored and what a request
+may say. See docs/data-model.md, "Threads and messages", for how they are kept."""
+
+import hashlib
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from firmchat.domain.policy import ThreadFacts
+from firmchat.domain.principal import Principal, PrincipalKind
+
+ClientId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
+    Field(description="8-64 of A-Z a-z 0-9 _ -"),
+]
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MAX_MENTIONS = 50
+
+_THREAD_IDS = uuid.UUID("6f1d7c52-3a59-4c4e-9b7e-0d5b4f3f2a10")
+
+
+class ThreadStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class MessageStatus(StrEnum):
+    SENT = "sent"
+    READ = "read"
+
+
+class Author(BaseModel):
+    """Who wrote something, as shown (MS-4): the firm user's name, or the contact's name
+    (the email address when the login is linked to no contact)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    kind: PrincipalKind
+    name: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> "Author":
+        return cls(user_id=principal.user_id, kind=principal.kind, name=principal.display_name)
+
+
+class Thread(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    firm_id: str
+    thread_id: str
+    account_id: str
+    subject: str
+    creator: Author
+    created_at: datetime
+    status: ThreadStatus = ThreadStatus.ACTIVE
+    seq: int = Field(description="how many messages the thread holds; numbers them")
+    last_activity_at: datetime
+    last_author: Author
+    mentioned_user_ids: frozenset[str] = frozenset()
+    client_read_seq: int = 0
+    firm_read_seq: int = 0
+    tasks_done: int = 0
+    tasks_total: int = 0
+    documents: int = 0
+
+    def facts(self) -> ThreadFacts:
+        return ThreadFacts(
+            firm_id=self.firm_id,
+            account_id=self.account_id,
+            mentioned_user_ids=self.mentioned_user_ids,
+        )
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    thread_id: str
+    seq: int
+    client_id: str
+    author: Author
+    html: str
+    text: str
+    mentions: frozenset[str] = frozenset()
+    created_at: datetime
+
+    def status_in(self, thread: Thread) -> MessageStatus:
+        """MS-5: read once anyone on the other side (the account's client users for the
+        firm's messages, the firm's team for a client's) has read it."""
+        other_side = (
+            thread.client_read_seq
+            if self.author.kind is PrincipalKind.FIRM_USER
+            else thread.firm_read_seq
+        )
+        return MessageStatus.READ if self.seq <= other_side else MessageStatus.SENT
+
+
+class MessageView(Message):
+    status: MessageStatus
+
+    @classmethod
+    def of(cls, message: Message, thread: Thread) -> "MessageView":
+        return cls(**message.model_dump(), status=message.status_in(thread))
+
+
+class ThreadView(Thread):
+    """A thread as one viewer sees it: with their unread count."""
+
+    unread: int
+
+    @classmethod
+    def of(cls, thread: Thread, read_seq: int) -> "ThreadView":
+        return cls(**thread.model_dump(), unread=max(thread.seq - read_seq, 0))
+
+
+class AccountChats(BaseModel):
+    """One row of the client-account filter (CH-10)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    active: int = 0
+    archived: int = 0
+    messages: int = 0
+    last_activity_at: datetime
+    unread: int = 0
+
+
+AccountFilter = Literal["all", "active", "unread", "archived"]
+
+
+class NewMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: ClientId
+    body: str = Field(description="rich text (HTML): see the sanitizer's allowlist")
+    mentions: list[str] = Field(default_factory=list, max_length=MAX_MENTIONS)
+
+    def digest(self) -> str:
+        """What a retry with the same client id must repeat exactly."""
+        canonical = "\x1f".join([self.body, *sorted(set(self.mentions))])
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class NewThread(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=64)
+    subject: Subject
+    message: NewMessage
+
+    def thread_id(self, firm_id: str, creator: Principal) -> str:
+        """Derived, so a retried create finds the thread it made instead of a second one."""
+        name = f"{firm_id}/{creator.user_id}/{self.message.client_id}"
+        return str(uuid.uuid5(_THREAD_IDS, name))

@@ -1,0 +1,21 @@
+"""The thread services' view of the firm's people, over the people store."""
+
+from collections.abc import Iterable
+
+from firmchat.services.ports import PeopleStore
+
+
+class PeopleDirectory:
+    """The thread services' view of the firm's people."""
+
+    def __init__(self, people: PeopleStore) -> None:
+        self._people = people
+
+    def account_can_receive_chats(self, firm_id: str, account_id: str) -> bool | None:
+        if self._people.account(firm_id, account_id) is None:
+            return None
+        return any(contact.signs_in for contact in self._people.contacts(firm_id, account_id))
+
+    def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
+        found = (self._people.firm_user(firm_id, user_id) for user_id in user_ids)
+        return frozenset(user.user_id for user, _ in filter(None, found) if user.active)

@@ -1,0 +1,137 @@
+"""Messages and read state (spec MS-1 to MS-6): post, list, mark read, typing. The HTTP API
+and the WebSocket actions call these same functions."""
+
+from firmchat.domain import policy
+from firmchat.domain.paging import Page
+from firmchat.domain.policy import Operation
+from firmchat.domain.principal import Principal
+from firmchat.domain.richtext import parse_message
+from firmchat.domain.threads import (
+    Author,
+    Message,
+    MessageView,
+    NewMessage,
+    Thread,
+    ThreadStatus,
+)
+from firmchat.errors import ConflictError
+from firmchat.services.thread_ports import (
+    Directory,
+    Events,
+    StaleWriteError,
+    ThreadContext,
+    ThreadStore,
+)
+from firmchat.services.threads import Clock, checked_mentions, utc_now, visible_thread
+
+ATTEMPTS = 3
+"""Conditional writes that lose a race are read again and retried this often."""
+
+
+class Messages:
+    def __init__(
+        self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
+    ) -> None:
+        self._store = store
+        self._directory = directory
+        self._events = events
+        self._now = now
+
+    def _context(
+        self, principal: Principal, thread_id: str, operation: Operation, client_id: str | None
+    ) -> tuple[Thread, ThreadContext]:
+        context = self._store.context(principal.firm_id, thread_id, principal.user_id, client_id)
+        if context.thread is None:
+            raise policy.thread_not_found()
+        policy.require(principal, operation, context.thread.facts())
+        return context.thread, context
+
+    def post(
+        self, principal: Principal, thread_id: str, new: NewMessage
+    ) -> tuple[MessageView, bool]:
+        """The message and whether it was made now (False: a retry of the same client id)."""
+        body = parse_message(new.body)
+        for _ in range(ATTEMPTS):
+            thread, context = self._context(
+                principal, thread_id, Operation.POST_MESSAGE, new.client_id
+            )
+            if context.sent_before is not None:
+                if context.sent_before.digest != new.digest():
+                    raise ConflictError(
+                        "a message with this id was already sent with other content; "
+                        "use a new id for a new message"
+                    )
+                return MessageView.of(
+                    self._store.message(thread, context.sent_before.seq), thread
+                ), False
+            if thread.status is ThreadStatus.ARCHIVED:
+                raise ConflictError("this thread is archived: reopen it before replying")
+            message = Message(
+                thread_id=thread_id,
+                seq=thread.seq + 1,
+                client_id=new.client_id,
+                author=Author.of(principal),
+                html=body.html,
+                text=body.text,
+                mentions=checked_mentions(self._directory, principal, new.mentions),
+                created_at=self._now(),
+            )
+            try:
+                updated = self._store.append(thread, message, new.digest(), context.read_seq)
+            except StaleWriteError:
+                continue
+            view = MessageView.of(message, updated)
+            self._events.publish(
+                updated.facts(),
+                {
+                    "type": "message",
+                    "thread": updated.model_dump(mode="json"),
+                    "message": view.model_dump(mode="json"),
+                },
+            )
+            return view, True
+        raise StaleWriteError
+
+    def of_thread(
+        self, principal: Principal, thread_id: str, size: int, cursor: str | None
+    ) -> Page[MessageView]:
+        """Newest first; the cursor pages back in time."""
+        thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
+        page = self._store.messages(thread, size, cursor)
+        return Page(
+            items=[MessageView.of(message, thread) for message in page.items], cursor=page.cursor
+        )
+
+    def mark_read(self, principal: Principal, thread_id: str, up_to: int | None = None) -> Thread:
+        """MS-6: the principal has read the thread up to message `up_to` (default: all)."""
+        for _ in range(ATTEMPTS):
+            thread, context = self._context(principal, thread_id, Operation.SEE_THREAD, None)
+            target = thread.seq if up_to is None else min(up_to, thread.seq)
+            if target <= context.read_seq:
+                return thread
+            try:
+                updated = self._store.mark_read(thread, principal, context.read_seq, target)
+            except StaleWriteError:
+                continue
+            self._events.publish(
+                updated.facts(),
+                {
+                    "type": "read",
+                    "thread_id": thread_id,
+                    "user_id": principal.user_id,
+                    "read_seq": target,
+                    "client_read_seq": updated.client_read_seq,
+                    "firm_read_seq": updated.firm_read_seq,
+                },
+            )
+            return updated
+        raise StaleWriteError
+
+    def typing(self, principal: Principal, thread_id: str) -> None:
+        """A passing signal to the others who may see the thread; nothing is stored."""
+        thread = visible_thread(self._store, principal, thread_id, Operation.POST_MESSAGE)
+        self._events.publish(
+            thread.facts(),
+            {"type": "typing", "thread_id": thread_id, "author": Author.of(principal).model_dump()},
+            exclude_user_id=principal.user_id,
+        )

@@ -1,0 +1,120 @@
+"""What the thread, message and read services need from the world, as Protocols.
+
+The DynamoDB adapters in `firmchat.adapters` implement them; tests may pass fakes.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from firmchat.domain.paging import Page
+from firmchat.domain.policy import ThreadFacts
+from firmchat.domain.principal import Principal
+from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.errors import ConflictError
+
+
+class StaleWriteError(ConflictError):
+    """A conditional write lost a race: the thread or a read state changed since it was
+    read. The service reads again and retries; after a few losses it is the caller's 409."""
+
+    def __init__(self) -> None:
+        super().__init__("the thread changed while this was being saved; send it again")
+
+
+class ClientIdTakenError(StaleWriteError):
+    """A message with this client id was written meanwhile."""
+
+
+@dataclass(frozen=True)
+class SentBefore:
+    """The record of a client message id: which message it made, with what body."""
+
+    seq: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class ThreadContext:
+    """The thread with what one person's next write needs, read in one request."""
+
+    thread: Thread | None
+    read_seq: int
+    sent_before: SentBefore | None
+
+
+class ThreadStore(Protocol):
+    def get(self, firm_id: str, thread_id: str) -> Thread | None: ...
+
+    def context(
+        self, firm_id: str, thread_id: str, user_id: str, client_id: str | None = None
+    ) -> ThreadContext: ...
+
+    def message(self, thread: Thread, seq: int) -> Message: ...
+
+    def create(self, thread: Thread, message: Message, digest: str) -> None:
+        """Raises StaleWriteError when the thread exists already."""
+
+    def append(self, thread: Thread, message: Message, digest: str, read_seq: int) -> Thread:
+        """Adds `message` to `thread` as last read, if neither changed (StaleWriteError) nor
+        the client id was used meanwhile (ClientIdTakenError)."""
+
+    def mark_read(self, thread: Thread, user: Principal, read_seq: int, up_to: int) -> Thread:
+        """Moves the user's read state from `read_seq` to `up_to`; StaleWriteError if
+        either it or the thread changed."""
+
+    def set_status(self, thread: Thread, status: ThreadStatus) -> Thread: ...
+
+    def delete(self, thread: Thread) -> None: ...
+
+    def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]: ...
+
+    def all_messages(self, thread: Thread) -> Iterable[Message]: ...
+
+    def account_threads(
+        self, firm_id: str, account_id: str, status: ThreadStatus, size: int, cursor: str | None
+    ) -> Page[Thread]: ...
+
+    def firm_threads(
+        self,
+        firm_id: str,
+        status: ThreadStatus,
+        size: int,
+        cursor: str | None,
+        keep: "RowFilter[Thread] | None",
+    ) -> Page[Thread]: ...
+
+    def chat_accounts(
+        self, firm_id: str, size: int, cursor: str | None, keep: "RowFilter[AccountChats] | None"
+    ) -> Page[AccountChats]: ...
+
+    def read_seqs(self, firm_id: str, user_id: str, thread_ids: Sequence[str]) -> dict[str, int]:
+        """The user's read state in each thread (0 where there is none)."""
+
+    def account_reads(
+        self, firm_id: str, user_id: str, account_ids: Sequence[str]
+    ) -> dict[str, int]: ...
+
+
+class RowFilter[T](Protocol):
+    def __call__(self, row: T, /) -> bool: ...
+
+
+class Directory(Protocol):
+    """The people side, owned by the identity service."""
+
+    def account_can_receive_chats(self, firm_id: str, account_id: str) -> bool | None:
+        """None when the account does not exist; False when no contact has portal access
+        and an activated login (CH-4)."""
+
+    def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
+        """Those of `user_ids` that are active firm users of the firm."""
+
+
+class Events(Protocol):
+    """Real-time delivery: a frame to every open connection of everyone the policy lets
+    see the thread, except `exclude_user_id`'s."""
+
+    def publish(
+        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
+    ) -> None: ...

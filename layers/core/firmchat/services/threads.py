@@ -1,0 +1,273 @@
+"""Threads (spec CH-1 to CH-4, CH-7 to CH-13): create, read, list, archive, reopen, delete,
+print. Every read, list row and push audience is the access policy's decision."""
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+
+from firmchat.domain import policy
+from firmchat.domain.paging import Page
+from firmchat.domain.policy import AccountFacts, Operation
+from firmchat.domain.principal import Principal
+from firmchat.domain.richtext import clean_html, parse_message
+from firmchat.domain.threads import (
+    AccountChats,
+    AccountFilter,
+    Author,
+    Message,
+    MessageView,
+    NewThread,
+    Thread,
+    ThreadStatus,
+    ThreadView,
+)
+from firmchat.errors import ConflictError, InvalidInputError
+from firmchat.services.thread_ports import (
+    Directory,
+    Events,
+    SentBefore,
+    StaleWriteError,
+    ThreadStore,
+)
+
+type Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.fromtimestamp(time.time(), UTC)
+
+
+def visible_thread(
+    store: ThreadStore, principal: Principal, thread_id: str, operation: Operation
+) -> Thread:
+    """The thread, if the principal may do `operation` to it; missing and not-yours alike
+    are a 404."""
+    thread = store.get(principal.firm_id, thread_id)
+    if thread is None:
+        raise policy.thread_not_found()
+    policy.require(principal, operation, thread.facts())
+    return thread
+
+
+def checked_mentions(
+    directory: Directory, principal: Principal, user_ids: list[str]
+) -> frozenset[str]:
+    """MS-2: firm users of the firm, @mentioned by a firm user; they may then see the thread."""
+    wanted = frozenset(user_ids)
+    if not wanted:
+        return wanted
+    if not principal.is_firm_user:
+        raise InvalidInputError("only the firm's team can @mention people")
+    unknown = wanted - directory.firm_user_ids(principal.firm_id, wanted)
+    if unknown:
+        raise InvalidInputError(f"no such firm user to mention: {', '.join(sorted(unknown))}")
+    return wanted
+
+
+def thread_frame(kind: str, thread: Thread) -> dict[str, object]:
+    return {"type": kind, "thread": thread.model_dump(mode="json")}
+
+
+class Threads:
+    def __init__(
+        self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
+    ) -> None:
+        self._store = store
+        self._directory = directory
+        self._events = events
+        self._now = now
+
+    def create(self, principal: Principal, new: NewThread) -> tuple[ThreadView, bool]:
+        """The thread and whether it was made now (False: a retry found it)."""
+        account = AccountFacts(firm_id=principal.firm_id, account_id=new.account_id)
+        policy.require(principal, Operation.CREATE_THREAD, account)
+        thread_id = new.thread_id(principal.firm_id, principal)
+        context = self._store.context(
+            principal.firm_id, thread_id, principal.user_id, new.message.client_id
+        )
+        if context.thread is not None:
+            return self._created_before(context.thread, new, context.sent_before), False
+        can_receive = self._directory.account_can_receive_chats(principal.firm_id, new.account_id)
+        if can_receive is None:
+            raise policy.account_not_found()
+        if not can_receive:
+            raise ConflictError(
+                "this client account cannot receive chats: none of its contacts has portal "
+                "access with an activated login; invite a contact first"
+            )
+        body = parse_message(new.message.body)
+        now, author = self._now(), Author.of(principal)
+        mentions = checked_mentions(self._directory, principal, new.message.mentions)
+        thread = Thread(
+            firm_id=principal.firm_id,
+            thread_id=thread_id,
+            account_id=new.account_id,
+            subject=new.subject,
+            creator=author,
+            created_at=now,
+            seq=1,
+            last_activity_at=now,
+            last_author=author,
+            mentioned_user_ids=mentions,
+            **{"firm_read_seq" if principal.is_firm_user else "client_read_seq": 1},
+        )
+        message = Message(
+            thread_id=thread_id,
+            seq=1,
+            client_id=new.message.client_id,
+            author=author,
+            html=body.html,
+            text=body.text,
+            mentions=mentions,
+            created_at=now,
+        )
+        try:
+            self._store.create(thread, message, new.message.digest())
+        except StaleWriteError:
+            return self.create(principal, new)  # made meanwhile by a retry: answer as one
+        self._events.publish(thread.facts(), thread_frame("thread_created", thread))
+        return ThreadView.of(thread, read_seq=1), True
+
+    def _created_before(
+        self, thread: Thread, new: NewThread, sent_before: SentBefore | None
+    ) -> ThreadView:
+        if (
+            sent_before is None
+            or sent_before.digest != new.message.digest()
+            or (thread.account_id, thread.subject) != (new.account_id, new.subject)
+        ):
+            raise ConflictError(
+                "a thread was already created with this message id and other content; "
+                "use a new id for a new thread"
+            )
+        return ThreadView.of(thread, read_seq=1)
+
+    def get(self, principal: Principal, thread_id: str) -> ThreadView:
+        thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
+        read = self._store.read_seqs(principal.firm_id, principal.user_id, [thread_id])
+        return ThreadView.of(thread, read[thread_id])
+
+    def of_account(
+        self,
+        principal: Principal,
+        account_id: str,
+        status: ThreadStatus,
+        size: int,
+        cursor: str | None,
+    ) -> Page[ThreadView]:
+        policy.require(
+            principal,
+            Operation.SEE_ACCOUNT,
+            AccountFacts(firm_id=principal.firm_id, account_id=account_id),
+        )
+        page = self._store.account_threads(principal.firm_id, account_id, status, size, cursor)
+        return self._viewed(principal, page)
+
+    def of_firm(
+        self, principal: Principal, status: ThreadStatus, size: int, cursor: str | None
+    ) -> Page[ThreadView]:
+        """CH-9: every thread the principal may see, newest reply first."""
+        sees_all = policy.account_scope(principal).all_accounts
+
+        def visible(thread: Thread) -> bool:
+            return policy.allowed(principal, Operation.SEE_THREAD, thread.facts())
+
+        page = self._store.firm_threads(
+            principal.firm_id, status, size, cursor, None if sees_all else visible
+        )
+        return self._viewed(principal, page)
+
+    def _viewed(self, principal: Principal, page: Page[Thread]) -> Page[ThreadView]:
+        allowed = [
+            thread
+            for thread in page.items
+            if policy.allowed(principal, Operation.SEE_THREAD, thread.facts())
+        ]
+        reads = self._store.read_seqs(
+            principal.firm_id, principal.user_id, [thread.thread_id for thread in allowed]
+        )
+        return Page(
+            items=[ThreadView.of(thread, reads[thread.thread_id]) for thread in allowed],
+            cursor=page.cursor,
+        )
+
+    def accounts(
+        self, principal: Principal, which: AccountFilter, size: int, cursor: str | None
+    ) -> Page[AccountChats]:
+        """CH-10: the accounts with chats the principal may see, with their unread counts."""
+
+        def keep(row: AccountChats) -> bool:
+            return policy.has_account_access(principal, row.account_id) and (
+                (which == "active" and row.active > 0)
+                or (which == "archived" and row.archived > 0)
+                or which in ("all", "unread")
+            )
+
+        page = self._store.chat_accounts(principal.firm_id, size, cursor, keep)
+        reads = self._store.account_reads(
+            principal.firm_id, principal.user_id, [row.account_id for row in page.items]
+        )
+        rows = [
+            row.model_copy(update={"unread": max(row.messages - reads[row.account_id], 0)})
+            for row in page.items
+        ]
+        if which == "unread":
+            rows = [row for row in rows if row.unread > 0]
+        return Page(items=rows, cursor=page.cursor)
+
+    def archive(self, principal: Principal, thread_id: str) -> Thread:
+        return self._set_status(principal, thread_id, ThreadStatus.ARCHIVED, "thread_archived")
+
+    def reopen(self, principal: Principal, thread_id: str) -> Thread:
+        return self._set_status(principal, thread_id, ThreadStatus.ACTIVE, "thread_reopened")
+
+    def _set_status(
+        self, principal: Principal, thread_id: str, status: ThreadStatus, event: str
+    ) -> Thread:
+        thread = visible_thread(self._store, principal, thread_id, Operation.MANAGE_THREAD)
+        if thread.status is status:
+            return thread
+        try:
+            updated = self._store.set_status(thread, status)
+        except StaleWriteError:
+            return self._set_status(principal, thread_id, status, event)
+        self._events.publish(updated.facts(), thread_frame(event, updated))
+        return updated
+
+    def delete(self, principal: Principal, thread_id: str) -> None:
+        """CH-12: for good. The push goes to those who could see it, decided before."""
+        thread = visible_thread(self._store, principal, thread_id, Operation.MANAGE_THREAD)
+        try:
+            self._store.delete(thread)
+        except StaleWriteError:
+            self.delete(principal, thread_id)
+            return
+        self._events.publish(
+            thread.facts(), {"type": "thread_deleted", "thread_id": thread.thread_id}
+        )
+
+    def printable(self, principal: Principal, thread_id: str) -> str:
+        """CH-13: the whole thread as one HTML page; message bodies cleaned once more."""
+        thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
+        messages = [MessageView.of(message, thread) for message in self._store.all_messages(thread)]
+        return render_printable(thread, messages)
+
+
+def render_printable(thread: Thread, messages: list[MessageView]) -> str:
+    rows = "\n".join(
+        f"<article><header><strong>{escape(message.author.name)}</strong> "
+        f"<time>{message.created_at:%Y-%m-%d %H:%M} UTC</time></header>"
+        f"{clean_html(message.html)}</article>"
+        for message in messages
+    )
+    subject = escape(thread.subject)
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; frame-src https:; img-src 'self'\">"
+        f"<title>{subject}</title>"
+        "<style>article{margin:1em 0;page-break-inside:avoid}</style></head><body>"
+        f"<h1>{subject}</h1><p>Created {thread.created_at:%Y-%m-%d} by "
+        f"{escape(thread.creator.name)} · {thread.status.value}</p>\n{rows}\n</body></html>"
+    )

@@ -1,0 +1,419 @@
+"""Threads, messages and read state through the services, on the DynamoDB adapter in moto.
+
+The people side and the real-time channel are fakes of their ports: the threads' own rules,
+writes and request counts are what is under test here.
+"""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Key
+
+from firmchat.adapters.aws import dynamodb
+from firmchat.adapters.threads import DynamoThreadStore
+from firmchat.domain import keys
+from firmchat.domain.paging import page_size
+from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
+from firmchat.domain.threads import MessageStatus, NewMessage, NewThread, ThreadStatus
+from firmchat.errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
+from firmchat.services.messages import Messages
+from firmchat.services.threads import Threads
+
+FIRM, OTHER_FIRM = "firm-a", "firm-b"
+OWNER = Principal(
+    firm_id=FIRM,
+    user_id="u-owner",
+    subject="s-owner",
+    kind=PrincipalKind.FIRM_USER,
+    display_name="Olivia Owner",
+    role=Role.OWNER,
+)
+MEMBER = Principal(
+    firm_id=FIRM,
+    user_id="u-member",
+    subject="s-member",
+    kind=PrincipalKind.FIRM_USER,
+    display_name="Max Member",
+    role=Role.MEMBER,
+    assigned_account_ids=frozenset({"acc-2"}),
+)
+ALL_ACCOUNTS = MEMBER.model_copy(
+    update={"user_id": "u-all", "subject": "s-all", "rights": frozenset({Right.ALL_ACCOUNTS})}
+)
+CLIENT = Principal(
+    firm_id=FIRM,
+    user_id="c-anna",
+    subject="s-anna",
+    kind=PrincipalKind.CLIENT_USER,
+    display_name="Anna Client",
+    account_id="acc-1",
+)
+STRANGER = OWNER.model_copy(update={"firm_id": OTHER_FIRM, "user_id": "u-stranger"})
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        self.accounts = {"acc-1": True, "acc-2": True, "acc-silent": False}
+
+    def account_can_receive_chats(self, firm_id, account_id):
+        return self.accounts.get(account_id) if firm_id == FIRM else None
+
+    def firm_user_ids(self, firm_id, user_ids):
+        return frozenset(set(user_ids) & {"u-owner", "u-member", "u-all"})
+
+
+class RecordingEvents:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict]] = []
+
+    def publish(self, thread, frame, exclude_user_id=None):
+        self.published.append((thread.account_id, frame))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.ticks = count()
+
+    def __call__(self) -> datetime:
+        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(self.ticks))
+
+
+@pytest.fixture
+def world(core_settings):
+    store, events, clock = DynamoThreadStore(), RecordingEvents(), Clock()
+    directory = FakeDirectory()
+    return (
+        Threads(store, directory, events, clock),
+        Messages(store, directory, events, clock),
+        events,
+    )
+
+
+ids = count()
+
+
+def new_message(body="<p>Hello</p>", **extra) -> NewMessage:
+    return NewMessage(client_id=f"client-msg-{next(ids):06d}", body=body, **extra)
+
+
+def new_thread(account="acc-1", subject="Year-end documents", **extra) -> NewThread:
+    return NewThread(account_id=account, subject=subject, message=new_message(**extra))
+
+
+def table_items(core_settings) -> list[dict]:
+    table = boto3.resource("dynamodb").Table(core_settings.resolve({"Ref": "ChatTable"}))
+    return table.scan()["Items"]
+
+
+# ------------------------------------------------------------------ the happy paths
+
+
+def test_a_thread_is_created_listed_read_and_answered(world):
+    threads, messages, events = world
+    view, created = threads.create(OWNER, new_thread())
+    assert created
+    assert (view.seq, view.unread, view.status) == (1, 0, ThreadStatus.ACTIVE)
+
+    assert threads.get(CLIENT, view.thread_id).unread == 1
+    reply, _ = messages.post(CLIENT, view.thread_id, new_message("<p>Thanks, <b>sent</b></p>"))
+    assert reply.author.name == "Anna Client"
+
+    rows = threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 25, None).items
+    assert [(row.subject, row.unread, row.last_author.name) for row in rows] == [
+        ("Year-end documents", 1, "Anna Client")
+    ]
+    page = messages.of_thread(OWNER, view.thread_id, 25, None)
+    assert [m.text for m in page.items] == ["Thanks, sent", "Hello"]
+    # The client replied, so the firm's first message was read by the account (MS-5).
+    assert [m.status for m in page.items] == [MessageStatus.SENT, MessageStatus.READ]
+    assert [frame["type"] for _, frame in events.published] == ["thread_created", "message"]
+
+
+def test_marking_read_clears_unread_per_thread_and_per_account_and_flips_the_status(world):
+    threads, messages, _ = world
+    first, _ = threads.create(OWNER, new_thread())
+    second, _ = threads.create(OWNER, new_thread(subject="Payroll"))
+    messages.post(OWNER, second.thread_id, new_message())
+
+    (account,) = threads.accounts(CLIENT, "unread", 25, None).items
+    assert (account.account_id, account.unread, account.active) == ("acc-1", 3, 2)
+
+    messages.mark_read(CLIENT, second.thread_id)
+    assert threads.get(CLIENT, second.thread_id).unread == 0
+    assert threads.accounts(CLIENT, "all", 25, None).items[0].unread == 1
+    statuses = [m.status for m in messages.of_thread(OWNER, second.thread_id, 25, None).items]
+    assert statuses == [MessageStatus.READ, MessageStatus.READ]
+
+    messages.mark_read(CLIENT, first.thread_id)
+    assert threads.accounts(CLIENT, "unread", 25, None).items == []
+
+
+def test_archive_and_reopen_move_the_thread_between_tabs(world):
+    threads, _, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+
+    threads.archive(OWNER, view.thread_id)
+    assert threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 25, None).items == []
+    assert [
+        t.thread_id
+        for t in threads.of_account(CLIENT, "acc-1", ThreadStatus.ARCHIVED, 25, None).items
+    ] == [view.thread_id]
+    assert [a.account_id for a in threads.accounts(OWNER, "archived", 25, None).items] == ["acc-1"]
+    assert threads.accounts(OWNER, "active", 25, None).items == []
+
+    threads.reopen(OWNER, view.thread_id)
+    assert threads.get(CLIENT, view.thread_id).status is ThreadStatus.ACTIVE
+
+
+def test_delete_removes_every_item_of_the_thread_for_good(world, core_settings):
+    threads, messages, events = world
+    view, _ = threads.create(OWNER, new_thread())
+    messages.post(CLIENT, view.thread_id, new_message())
+    messages.mark_read(OWNER, view.thread_id)
+
+    threads.delete(OWNER, view.thread_id)
+
+    with pytest.raises(NotFoundError):
+        threads.get(OWNER, view.thread_id)
+    partition = keys.thread_partition(FIRM, view.thread_id)
+    assert [item for item in table_items(core_settings) if item["PK"] == partition] == []
+    assert threads.accounts(OWNER, "all", 25, None).items[0].model_dump(
+        include={"active", "messages", "unread"}
+    ) == {"active": 0, "messages": 0, "unread": 0}
+    assert events.published[-1][1] == {"type": "thread_deleted", "thread_id": view.thread_id}
+
+
+def test_the_firm_wide_list_holds_what_each_viewer_may_see(world):
+    threads, messages, _ = world
+    mine, _ = threads.create(OWNER, new_thread(account="acc-2", subject="assigned"))
+    other, _ = threads.create(OWNER, new_thread(account="acc-1", subject="not assigned"))
+    mentioned, _ = threads.create(OWNER, new_thread(account="acc-1", subject="mentioned"))
+    messages.post(OWNER, mentioned.thread_id, new_message("<p>@Max</p>", mentions=["u-member"]))
+
+    def subjects(viewer):
+        return {t.subject for t in threads.of_firm(viewer, ThreadStatus.ACTIVE, 25, None).items}
+
+    assert subjects(OWNER) == subjects(ALL_ACCOUNTS) == {"assigned", "not assigned", "mentioned"}
+    assert subjects(MEMBER) == {"assigned", "mentioned"}
+    assert subjects(CLIENT) == {"not assigned", "mentioned"}
+    assert threads.get(MEMBER, mentioned.thread_id).subject == "mentioned"
+    with pytest.raises(NotFoundError):
+        threads.get(MEMBER, other.thread_id)
+    assert {a.account_id for a in threads.accounts(MEMBER, "all", 25, None).items} == {"acc-2"}
+    assert mine.account_id == "acc-2"
+
+
+def test_pages_follow_the_newest_reply_and_cursors_continue_them(world):
+    threads, messages, _ = world
+    made = [threads.create(OWNER, new_thread(subject=f"t{n}"))[0] for n in range(30)]
+    messages.post(CLIENT, made[0].thread_id, new_message())
+
+    first = threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 25, None)
+    second = threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 25, first.cursor)
+    subjects = [t.subject for t in first.items + second.items]
+    assert subjects[0] == "t0"
+    assert subjects[1:] == [f"t{n}" for n in range(29, 0, -1)]
+
+    restricted = [t.subject for t in threads.of_firm(CLIENT, ThreadStatus.ACTIVE, 25, None).items]
+    assert len(restricted) == 25
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def _partition_snapshot(core_settings, thread_id):
+    partition = keys.thread_partition(FIRM, thread_id)
+    return sorted(
+        (i["SK"], str(i.get("seq"))) for i in table_items(core_settings) if i["PK"] == partition
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "message"),
+    [
+        ("", InvalidInputError, "empty"),
+        ("<p>  </p>", InvalidInputError, "empty"),
+        ("x" * 40_000, PayloadTooLargeError, "limit is 32 KB"),
+        ("<script>alert(1)</script>hi", InvalidInputError, "scripts are not allowed"),
+        ('<img src="document:d" onerror="alert(1)">', InvalidInputError, "onerror"),
+        ('<a href="javascript:alert(1)">x</a>', InvalidInputError, "'javascript:'"),
+        ('<iframe src="https://evil.example/v/1"></iframe>', InvalidInputError, "only be embedded"),
+    ],
+)
+def test_bad_message_bodies_are_refused_and_nothing_is_written(
+    world, core_settings, body, error, message
+):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    before = _partition_snapshot(core_settings, view.thread_id)
+
+    with pytest.raises(error, match=message):
+        messages.post(OWNER, view.thread_id, new_message(body))
+    with pytest.raises(error, match=message):
+        threads.create(OWNER, new_thread(body=body))
+
+    assert _partition_snapshot(core_settings, view.thread_id) == before
+    assert len(threads.of_firm(OWNER, ThreadStatus.ACTIVE, 25, None).items) == 1
+
+
+def test_unknown_and_foreign_threads_look_the_same(world):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    for principal, thread_id in [(OWNER, "no-such-thread"), (STRANGER, view.thread_id)]:
+        for attempt in (
+            lambda: threads.get(principal, thread_id),
+            lambda: messages.post(principal, thread_id, new_message()),
+            lambda: messages.of_thread(principal, thread_id, 25, None),
+            lambda: messages.mark_read(principal, thread_id),
+            lambda: threads.archive(principal, thread_id),
+        ):
+            with pytest.raises(NotFoundError, match="^no such thread$"):
+                attempt()
+
+
+def test_posting_to_an_archived_thread_is_refused_with_what_to_do(world, core_settings):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    threads.archive(OWNER, view.thread_id)
+    before = _partition_snapshot(core_settings, view.thread_id)
+
+    with pytest.raises(ConflictError, match="archived: reopen it"):
+        messages.post(CLIENT, view.thread_id, new_message())
+    assert _partition_snapshot(core_settings, view.thread_id) == before
+
+
+def test_a_retry_never_makes_a_second_message_and_a_changed_body_is_a_conflict(
+    world, core_settings
+):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    sent = new_message("<p>once</p>")
+
+    first, created = messages.post(CLIENT, view.thread_id, sent)
+    again, created_again = messages.post(CLIENT, view.thread_id, sent)
+    assert (created, created_again) == (True, False)
+    assert again == first
+    snapshot = _partition_snapshot(core_settings, view.thread_id)
+
+    changed = sent.model_copy(update={"body": "<p>twice</p>"})
+    with pytest.raises(ConflictError, match="already sent with other content"):
+        messages.post(CLIENT, view.thread_id, changed)
+    assert _partition_snapshot(core_settings, view.thread_id) == snapshot
+    assert threads.get(OWNER, view.thread_id).seq == 2
+
+
+def test_a_retried_create_finds_its_thread(world):
+    threads, _, _ = world
+    request = new_thread()
+    first, _ = threads.create(OWNER, request)
+    again, created = threads.create(OWNER, request)
+    assert (again.thread_id, created) == (first.thread_id, False)
+    with pytest.raises(ConflictError):
+        threads.create(OWNER, request.model_copy(update={"subject": "another"}))
+
+
+def test_an_account_nobody_can_sign_in_to_cannot_receive_a_thread(world):
+    threads, _, _ = world
+    with pytest.raises(ConflictError, match="none of its contacts has portal access"):
+        threads.create(OWNER, new_thread(account="acc-silent"))
+    with pytest.raises(NotFoundError):
+        threads.create(OWNER, new_thread(account="acc-missing"))
+
+
+def test_mentions_name_firm_users_only(world):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    with pytest.raises(InvalidInputError, match="no such firm user to mention: u-ghost"):
+        messages.post(OWNER, view.thread_id, new_message(mentions=["u-ghost"]))
+    with pytest.raises(InvalidInputError, match="only the firm's team"):
+        messages.post(CLIENT, view.thread_id, new_message(mentions=["u-member"]))
+
+
+def test_bad_pages_and_cursors_are_refused(world):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    with pytest.raises(InvalidInputError, match="choose one of"):
+        page_size(30)
+    with pytest.raises(InvalidInputError, match="start again"):
+        threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 25, "garbage")
+    with pytest.raises(InvalidInputError, match="start again"):
+        messages.of_thread(OWNER, view.thread_id, 25, "e30")
+
+
+# ------------------------------------------------------------------ requests per operation
+
+
+class RequestCounter:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        dynamodb().meta.client.meta.events.register("before-call.dynamodb", self._count)
+
+    def _count(self, model, **_):
+        self.calls[model.name] += 1
+
+    def measure(self, operation) -> dict[str, int]:
+        self.calls.clear()
+        operation()
+        return dict(self.calls)
+
+    def close(self):
+        dynamodb().meta.client.meta.events.unregister("before-call.dynamodb", self._count)
+
+
+@pytest.fixture
+def counter(core_settings):
+    counter = RequestCounter()
+    yield counter
+    counter.close()
+
+
+def _seed_threads(threads, number):
+    return [threads.create(OWNER, new_thread(subject=f"t{n}"))[0] for n in range(number)]
+
+
+def _list_and_send_costs(threads, messages, counter, thread_id):
+    return {
+        "account list": counter.measure(
+            lambda: threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 250, None)
+        ),
+        "firm list": counter.measure(
+            lambda: threads.of_firm(OWNER, ThreadStatus.ACTIVE, 250, None)
+        ),
+        "firm list, restricted": counter.measure(
+            lambda: threads.of_firm(CLIENT, ThreadStatus.ACTIVE, 25, None)
+        ),
+        "account filter": counter.measure(lambda: threads.accounts(OWNER, "unread", 100, None)),
+        "messages": counter.measure(lambda: messages.of_thread(CLIENT, thread_id, 100, None)),
+        "send": counter.measure(lambda: messages.post(CLIENT, thread_id, new_message())),
+        "mark read": counter.measure(lambda: messages.mark_read(OWNER, thread_id)),
+        "get": counter.measure(lambda: threads.get(CLIENT, thread_id)),
+    }
+
+
+def test_requests_per_list_and_send_do_not_grow_with_threads(world, counter):
+    threads, messages, _ = world
+    few = _seed_threads(threads, 10)
+    at_ten = _list_and_send_costs(threads, messages, counter, few[0].thread_id)
+    _seed_threads(threads, 990)
+    at_thousand = _list_and_send_costs(threads, messages, counter, few[0].thread_id)
+
+    assert at_ten == at_thousand
+    assert at_ten["send"] == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    assert at_ten["account list"] == {"Query": 1, "BatchGetItem": 1}
+
+
+def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter):
+    threads, messages, _ = world
+    view, _ = threads.create(OWNER, new_thread())
+    for _ in range(9):
+        messages.post(CLIENT, view.thread_id, new_message())
+    at_ten = _list_and_send_costs(threads, messages, counter, view.thread_id)
+    for _ in range(1990):
+        messages.post(OWNER, view.thread_id, new_message())
+    at_two_thousand = _list_and_send_costs(threads, messages, counter, view.thread_id)
+
+    assert at_ten == at_two_thousand
+    assert at_ten["messages"] == {"GetItem": 1, "Query": 1}
