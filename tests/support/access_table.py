@@ -8,7 +8,10 @@ ask the policy module directly; the integration tests drive the same rows throug
 API and the WebSocket actions.
 """
 
-from firmchat.domain.policy import Decision, Operation
+from dataclasses import dataclass, field
+
+from firmchat.domain.policy import Decision, Operation, ThreadFacts
+from firmchat.domain.principal import FirmSettings, Principal, PrincipalKind, Right, Role
 
 A, N, F = Decision.ALLOW, Decision.NOT_FOUND, Decision.FORBIDDEN
 
@@ -46,3 +49,74 @@ EXPECTED: dict[tuple[str, Operation], Decision] = {
     for persona, decisions in ROWS.items()
     for operation, decision in zip(COLUMNS, decisions, strict=True)
 }
+
+
+FIRM, OTHER_FIRM = "firm-1", "firm-2"
+ACCOUNT, OTHER_ACCOUNT = "acct-1", "acct-2"
+MENTIONED_USER = "member_mentioned"
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One row's person: who they are and how they stand to the target thread."""
+
+    user_id: str
+    kind: PrincipalKind = PrincipalKind.FIRM_USER
+    role: Role | None = None
+    firm_id: str = FIRM
+    rights: frozenset[Right] = frozenset()
+    assigned: frozenset[str] = frozenset()
+    account_id: str | None = None
+    settings: FirmSettings = field(default_factory=FirmSettings)
+
+    @property
+    def subject(self) -> str:
+        return f"sub-{self.firm_id}-{self.user_id}"
+
+    def principal(self) -> Principal:
+        return Principal(
+            firm_id=self.firm_id,
+            user_id=self.user_id,
+            subject=self.subject,
+            kind=self.kind,
+            display_name=self.user_id,
+            role=self.role,
+            rights=self.rights,
+            account_id=self.account_id,
+            assigned_account_ids=self.assigned,
+            settings=self.settings,
+        )
+
+
+def _client(user_id: str, account_id: str, **fields: object) -> Persona:
+    return Persona(user_id, kind=PrincipalKind.CLIENT_USER, account_id=account_id, **fields)  # type: ignore[arg-type]
+
+
+PERSONAS: dict[str, Persona] = {
+    "owner": Persona("owner", role=Role.OWNER),
+    "admin": Persona("admin", role=Role.ADMIN),
+    "member_assigned": Persona("member_assigned", role=Role.MEMBER, assigned=frozenset({ACCOUNT})),
+    "member_assigned_with_documents": Persona(
+        "member_docs",
+        role=Role.MEMBER,
+        assigned=frozenset({ACCOUNT}),
+        rights=frozenset({Right.MANAGE_DOCUMENTS}),
+    ),
+    "member_all_accounts": Persona(
+        "member_all", role=Role.MEMBER, rights=frozenset({Right.ALL_ACCOUNTS})
+    ),
+    "member_unassigned": Persona(
+        "member_unassigned", role=Role.MEMBER, assigned=frozenset({OTHER_ACCOUNT})
+    ),
+    "member_mentioned": Persona(MENTIONED_USER, role=Role.MEMBER),
+    "client_of_account": _client("contact_1", ACCOUNT),
+    "client_of_account_replies_only": _client(
+        "contact_2", ACCOUNT, settings=FirmSettings(clients_can_start_threads=False)
+    ),
+    "client_of_other_account": _client("contact_3", OTHER_ACCOUNT),
+    "other_firm_owner": Persona("owner", role=Role.OWNER, firm_id=OTHER_FIRM),
+}
+
+THREAD = ThreadFacts(
+    firm_id=FIRM, account_id=ACCOUNT, mentioned_user_ids=frozenset({MENTIONED_USER})
+)

@@ -18,68 +18,19 @@ from firmchat.domain.policy import (
     require,
     thread_not_found,
 )
-from firmchat.domain.principal import FirmSettings, Principal, PrincipalKind, Right, Role
+from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
 from firmchat.errors import ForbiddenError, NotFoundError
-from tests.support.access_table import EXPECTED, ROWS
-
-FIRM, OTHER_FIRM = "firm-1", "firm-2"
-ACCOUNT, OTHER_ACCOUNT = "acct-1", "acct-2"
-
-
-def _firm_user(user_id: str, role: Role, *, firm: str = FIRM, **fields) -> Principal:
-    return Principal(
-        firm_id=firm,
-        user_id=user_id,
-        subject=f"sub-{user_id}",
-        kind=PrincipalKind.FIRM_USER,
-        display_name=user_id,
-        role=role,
-        **fields,
-    )
-
-
-def _client_user(user_id: str, account_id: str, **fields) -> Principal:
-    return Principal(
-        firm_id=FIRM,
-        user_id=user_id,
-        subject=f"sub-{user_id}",
-        kind=PrincipalKind.CLIENT_USER,
-        display_name=user_id,
-        account_id=account_id,
-        **fields,
-    )
-
-
-PERSONAS: dict[str, Principal] = {
-    "owner": _firm_user("owner", Role.OWNER),
-    "admin": _firm_user("admin", Role.ADMIN),
-    "member_assigned": _firm_user(
-        "member_assigned", Role.MEMBER, assigned_account_ids=frozenset({ACCOUNT})
-    ),
-    "member_assigned_with_documents": _firm_user(
-        "member_docs",
-        Role.MEMBER,
-        assigned_account_ids=frozenset({ACCOUNT}),
-        rights=frozenset({Right.MANAGE_DOCUMENTS}),
-    ),
-    "member_all_accounts": _firm_user(
-        "member_all", Role.MEMBER, rights=frozenset({Right.ALL_ACCOUNTS})
-    ),
-    "member_unassigned": _firm_user(
-        "member_unassigned", Role.MEMBER, assigned_account_ids=frozenset({OTHER_ACCOUNT})
-    ),
-    "member_mentioned": _firm_user("member_mentioned", Role.MEMBER),
-    "client_of_account": _client_user("contact-1", ACCOUNT),
-    "client_of_account_replies_only": _client_user(
-        "contact-2", ACCOUNT, settings=FirmSettings(clients_can_start_threads=False)
-    ),
-    "client_of_other_account": _client_user("contact-3", OTHER_ACCOUNT),
-    "other_firm_owner": _firm_user("owner", Role.OWNER, firm=OTHER_FIRM),
-}
-
-THREAD = ThreadFacts(
-    firm_id=FIRM, account_id=ACCOUNT, mentioned_user_ids=frozenset({"member_mentioned"})
+from tests.support.access_table import (
+    ACCOUNT,
+    EXPECTED,
+    FIRM,
+    OTHER_FIRM,
+    ROWS,
+    THREAD,
 )
+from tests.support.access_table import PERSONAS as PERSONA_SPECS
+
+PERSONAS = {name: persona.principal() for name, persona in PERSONA_SPECS.items()}
 
 
 def test_every_persona_of_the_table_exists():
@@ -161,7 +112,9 @@ def test_a_mention_in_another_firms_thread_grants_nothing():
 
 def test_a_client_mentioned_by_id_gains_nothing_beyond_their_account():
     thread = ThreadFacts(
-        firm_id=FIRM, account_id=ACCOUNT, mentioned_user_ids=frozenset({"contact-3"})
+        firm_id=FIRM,
+        account_id=ACCOUNT,
+        mentioned_user_ids=frozenset({PERSONAS["client_of_other_account"].user_id}),
     )
 
     assert decide(PERSONAS["client_of_other_account"], Operation.SEE_THREAD, thread) is (
