@@ -39,6 +39,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--host", default=os.environ.get("LOCALCLOUD_HOST", "127.0.0.1"))
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="no demo data")
     parser.add_argument("--ready-file", type=Path, help="write the endpoints here as JSON")
+    parser.add_argument(
+        "--parent-pid", type=int, help="stop when this process ends (for tests that start it)"
+    )
     return parser.parse_args(argv)
 
 
@@ -98,7 +101,10 @@ def main(argv: list[str]) -> int:
             partial = arguments.ready_file.with_suffix(".partial")
             partial.write_text(json.dumps(endpoints.as_dict(), indent=2))
             partial.replace(arguments.ready_file)
-        stop.wait()
+        # A parent that is killed cannot interrupt us: watch that it is still there.
+        while not stop.wait(1.0):
+            if arguments.parent_pid is not None and os.getppid() != arguments.parent_pid:
+                break
     finally:
         print("localcloud: stopping", flush=True)
         cloud.stop()

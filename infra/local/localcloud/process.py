@@ -6,6 +6,7 @@
 """
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -45,6 +46,8 @@ class LocalCloudProcess:
                     *free_ports,
                     "--ready-file",
                     str(self._ready_file),
+                    "--parent-pid",
+                    str(os.getpid()),
                     *self._arguments,
                 ],
                 stdout=log,
