@@ -30,6 +30,9 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_DEV": "false",
+        # The same user pool id in every test's moto world, as the functions are loaded once
+        # per process (a warm container) and read the id at their cold start.
+        "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
     }
 )
 
