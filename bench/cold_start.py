@@ -8,7 +8,6 @@ baseline round by round so that machine noise falls on all of them alike.
     python -m bench.cold_start [--rounds N]
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -17,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.report import table, write_section
+from bench.report import Samples, run_in_rounds, table
 from localcloud.lambdas import FunctionSpec, function_specs
 from localcloud.template import Resolver, load_template
 
@@ -76,7 +75,7 @@ def _child_environment(spec: FunctionSpec | None) -> dict[str, str]:
     return environment
 
 
-def measure(rounds: int) -> dict[str, list[dict[str, float]]]:
+def measure(rounds: int) -> Samples:
     specs = function_specs(_NamingResolver(load_template()))
     subjects: dict[str, tuple[str, str, dict[str, str]]] = {
         BASELINE: ("", "boto3", _child_environment(None)),
@@ -89,7 +88,7 @@ def measure(rounds: int) -> dict[str, list[dict[str, float]]]:
             for logical_id, spec in sorted(specs.items())
         },
     }
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in subjects}
+    samples: Samples = {name: [] for name in subjects}
     for _ in range(rounds):
         for name, (code_dir, module, environment) in subjects.items():
             samples[name].append(_measure_once(code_dir, module, environment))
@@ -101,7 +100,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def render(samples: dict[str, list[dict[str, float]]]) -> str:
+def render(samples: Samples) -> str:
     baseline = statistics.median(sample["ms"] for sample in samples[BASELINE])
     rows: list[list[Any]] = []
     for name, runs in samples.items():
@@ -121,17 +120,17 @@ def render(samples: dict[str, list[dict[str, float]]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    arguments = parser.parse_args(argv)
-    body = render(measure(arguments.rounds))
-    write_section(
-        "Cold start",
-        "python -m bench.cold_start",
-        "Import and init time of each function's handler module in a fresh interpreter "
-        "(what Lambda runs once per container), with the core layer on the path.\n\n" + body,
+    return run_in_rounds(
+        argv,
+        doc=__doc__ or "",
+        default_rounds=15,
+        measure=measure,
+        render=render,
+        title="Cold start",
+        command="python -m bench.cold_start",
+        description="Import and init time of each function's handler module in a fresh "
+        "interpreter (what Lambda runs once per container), with the core layer on the path.",
     )
-    return body
 
 
 if __name__ == "__main__":

@@ -5,14 +5,13 @@ to stop it, over several fresh starts.
     python -m bench.local_cloud_startup [--rounds N]
 """
 
-import argparse
 import statistics
 import time
 from typing import Any
 
 import psutil
 
-from bench.report import table, write_section
+from bench.report import Samples, run_in_rounds, table
 from localcloud.process import LocalCloudProcess
 
 VARIANTS = {"with demo data": (), "without demo data (--no-demo)": ("--no-demo",)}
@@ -32,15 +31,15 @@ def _measure_once(arguments: tuple[str, ...]) -> dict[str, float]:
     return {"ready_s": ready_s, "rss_mib": memory.rss / 2**20, "stop_s": stop_s}
 
 
-def measure(rounds: int) -> dict[str, list[dict[str, float]]]:
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in VARIANTS}
+def measure(rounds: int) -> Samples:
+    samples: Samples = {name: [] for name in VARIANTS}
     for _ in range(rounds):  # interleaved, so machine noise falls on both alike
         for name, arguments in VARIANTS.items():
             samples[name].append(_measure_once(arguments))
     return samples
 
 
-def render(samples: dict[str, list[dict[str, float]]]) -> str:
+def render(samples: Samples) -> str:
     rows: list[list[Any]] = []
     for name, runs in samples.items():
         ready = [run["ready_s"] for run in runs]
@@ -60,19 +59,19 @@ def render(samples: dict[str, list[dict[str, float]]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    arguments = parser.parse_args(argv)
-    body = render(measure(arguments.rounds))
-    write_section(
-        "Local cloud start-up",
-        "python -m bench.local_cloud_startup",
-        "From launching `python -m localcloud` (all ports free, chosen by the system) until "
-        "it reports every part listening, measured from the parent; RSS of the process at "
-        "that moment; time from the interrupt (Ctrl+C's SIGINT) to a clean exit. Every "
-        "function of the template is imported at start, as a cold start would.\n\n" + body,
+    return run_in_rounds(
+        argv,
+        doc=__doc__ or "",
+        default_rounds=5,
+        measure=measure,
+        render=render,
+        title="Local cloud start-up",
+        command="python -m bench.local_cloud_startup",
+        description="From launching `python -m localcloud` (all ports free, chosen by the "
+        "system) until it reports every part listening, measured from the parent; RSS of the "
+        "process at that moment; time from the interrupt (Ctrl+C's SIGINT) to a clean exit. "
+        "Every function of the template is imported at start, as a cold start would.",
     )
-    return body
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Tables for the terminal and sections of docs/performance.md, each stamped with its date and
 the machine it was measured on (these machines are noisy: compare only within one run)."""
 
+import argparse
 import os
 import platform
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,3 +61,27 @@ def write_section(title: str, command: str, body: str) -> None:
         text = text.rstrip() + "\n\n" + section
     PERFORMANCE_DOC.parent.mkdir(exist_ok=True)
     PERFORMANCE_DOC.write_text(text.rstrip() + "\n")
+
+
+type Samples = dict[str, list[dict[str, float]]]
+
+
+def run_in_rounds(
+    argv: list[str] | None,
+    *,
+    doc: str,
+    default_rounds: int,
+    measure: Callable[[int], Samples],
+    render: Callable[[Samples], str],
+    title: str,
+    command: str,
+    description: str,
+) -> str:
+    """The command line of a benchmark measured over rounds: parse `--rounds`, measure,
+    render the table, write it under `title` in docs/performance.md, return it."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=default_rounds)
+    arguments = parser.parse_args(argv)
+    body = render(measure(arguments.rounds))
+    write_section(title, command, f"{description}\n\n{body}")
+    return body
