@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from types import FrameType
 
@@ -75,6 +76,9 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("localcloud").setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request lines
+    # Powertools warns on every invocation that published no metric of its own; on AWS that
+    # is a log line, here it would bury the console.
+    warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     stop = threading.Event()
 
     def on_signal(number: int, frame: FrameType | None) -> None:
