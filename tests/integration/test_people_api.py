@@ -2,6 +2,7 @@
 email, activation, and input that may only name the fields the API offers."""
 
 import re
+from typing import Any
 
 import boto3
 import pytest
@@ -28,7 +29,7 @@ def api(core_settings, lambda_function):
     return HttpApi(lambda_function("HttpApiFunction"))
 
 
-def _sent_mail() -> list:
+def _sent_mail() -> list[Any]:
     return ses_backends["123456789012"]["us-east-1"].sent_messages
 
 

@@ -25,7 +25,7 @@ class TableStream:
                 )["ShardIterator"]
             )
             answer = self._client.get_records(ShardIterator=iterator)
-            records.extend(self._as_lambda_sees_it(record) for record in answer["Records"])
+            records.extend(self._as_lambda_sees_it(dict(record)) for record in answer["Records"])
             self._iterators[shard_id] = answer["NextShardIterator"]
         return records
 
