@@ -5,22 +5,33 @@ writes and request counts are what is under test here.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import count
+from typing import Any
 
 import boto3
 import pytest
-from boto3.dynamodb.conditions import Key
 
 from firmchat.adapters.aws import dynamodb
-from firmchat.adapters.threads import DynamoThreadStore
+from firmchat.adapters.threads import DynamoThreadStore, message_item, thread_item
 from firmchat.domain import keys
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
-from firmchat.domain.threads import MessageStatus, NewMessage, NewThread, ThreadStatus
+from firmchat.domain.threads import (
+    Author,
+    Message,
+    MessageStatus,
+    NewMessage,
+    NewThread,
+    Thread,
+    ThreadStatus,
+)
 from firmchat.errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
 from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
+from localcloud.template import Resolver
 
 FIRM, OTHER_FIRM = "firm-a", "firm-b"
 OWNER = Principal(
@@ -67,7 +78,7 @@ class FakeDirectory:
 
 class RecordingEvents:
     def __init__(self) -> None:
-        self.published: list[tuple[str, dict]] = []
+        self.published: list[tuple[str, dict[str, Any]]] = []
 
     def publish(self, thread, frame, exclude_user_id=None):
         self.published.append((thread.account_id, frame))
@@ -103,7 +114,7 @@ def new_thread(account="acc-1", subject="Year-end documents", **extra) -> NewThr
     return NewThread(account_id=account, subject=subject, message=new_message(**extra))
 
 
-def table_items(core_settings) -> list[dict]:
+def table_items(core_settings: Resolver) -> list[dict[str, Any]]:
     table = boto3.resource("dynamodb").Table(core_settings.resolve({"Ref": "ChatTable"}))
     return table.scan()["Items"]
 
@@ -193,7 +204,7 @@ def test_the_firm_wide_list_holds_what_each_viewer_may_see(world):
     mentioned, _ = threads.create(OWNER, new_thread(account="acc-1", subject="mentioned"))
     messages.post(OWNER, mentioned.thread_id, new_message("<p>@Max</p>", mentions=["u-member"]))
 
-    def subjects(viewer):
+    def subjects(viewer: Principal) -> set[str]:
         return {t.subject for t in threads.of_firm(viewer, ThreadStatus.ACTIVE, 25, None).items}
 
     assert subjects(OWNER) == subjects(ALL_ACCOUNTS) == {"assigned", "not assigned", "mentioned"}
@@ -224,7 +235,7 @@ def test_pages_follow_the_newest_reply_and_cursors_continue_them(world):
 # ------------------------------------------------------------------ bad input
 
 
-def _partition_snapshot(core_settings, thread_id):
+def _partition_snapshot(core_settings: Resolver, thread_id: str) -> list[tuple[str, str]]:
     partition = keys.thread_partition(FIRM, thread_id)
     return sorted(
         (i["SK"], str(i.get("seq"))) for i in table_items(core_settings) if i["PK"] == partition
@@ -264,13 +275,13 @@ def test_unknown_and_foreign_threads_look_the_same(world):
     view, _ = threads.create(OWNER, new_thread())
     for principal, thread_id in [(OWNER, "no-such-thread"), (STRANGER, view.thread_id)]:
         for attempt in (
-            lambda: threads.get(principal, thread_id),
-            lambda: messages.post(principal, thread_id, new_message()),
-            lambda: messages.of_thread(principal, thread_id, 25, None),
-            lambda: messages.mark_read(principal, thread_id),
-            lambda: threads.archive(principal, thread_id),
+            partial(threads.get, principal, thread_id),
+            partial(messages.post, principal, thread_id, new_message()),
+            partial(messages.of_thread, principal, thread_id, 25, None),
+            partial(messages.mark_read, principal, thread_id),
+            partial(threads.archive, principal, thread_id),
         ):
-            with pytest.raises(NotFoundError, match="^no such thread$"):
+            with pytest.raises(NotFoundError, match=r"^no such thread$"):
                 attempt()
 
 
@@ -354,12 +365,12 @@ class RequestCounter:
     def _count(self, model, **_):
         self.calls[model.name] += 1
 
-    def measure(self, operation) -> dict[str, int]:
+    def measure(self, operation: Callable[[], object]) -> dict[str, int]:
         self.calls.clear()
         operation()
         return dict(self.calls)
 
-    def close(self):
+    def close(self) -> None:
         dynamodb().meta.client.meta.events.unregister("before-call.dynamodb", self._count)
 
 
@@ -370,17 +381,74 @@ def counter(core_settings):
     counter.close()
 
 
-def _seed_threads(threads, number):
-    return [threads.create(OWNER, new_thread(subject=f"t{n}"))[0] for n in range(number)]
+def _bulk(core_settings: Resolver) -> Any:
+    """Seeding writes items as the store does, in batches: moto copies the whole table for
+    every transaction, which would make seeding thousands of items quadratic."""
+    return (
+        boto3.resource("dynamodb").Table(core_settings.resolve({"Ref": "ChatTable"})).batch_writer()
+    )
 
 
-def _list_and_send_costs(threads, messages, counter, thread_id):
+def _seed_threads(core_settings: Resolver, number: int) -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    author = Author.of(OWNER)
+    with _bulk(core_settings) as batch:
+        for n in range(number):
+            account = f"acc-seed-{n % 200}"
+            thread = Thread(
+                firm_id=FIRM,
+                thread_id=f"seed-{n}",
+                account_id=account,
+                subject=f"s{n}",
+                creator=author,
+                created_at=start,
+                seq=1,
+                last_activity_at=start + timedelta(seconds=n),
+                last_author=author,
+            )
+            batch.put_item(Item=thread_item(thread))
+            batch.put_item(
+                Item={
+                    "PK": keys.chat_accounts_partition(FIRM),
+                    "SK": keys.account_sort_key(account),
+                    "account_id": account,
+                    "active": 1,
+                    "messages": 1,
+                    "last_activity_at": start.isoformat(),
+                }
+            )
+
+
+def _seed_messages(core_settings: Resolver, thread: Thread, number: int) -> None:
+    author = Author.of(OWNER)
+    with _bulk(core_settings) as batch:
+        for seq in range(thread.seq + 1, thread.seq + number + 1):
+            message = Message(
+                thread_id=thread.thread_id,
+                seq=seq,
+                client_id=f"seed-{seq:08d}",
+                author=author,
+                html="<p>seeded</p>",
+                text="seeded",
+                created_at=thread.last_activity_at,
+            )
+            batch.put_item(Item=message_item(thread, message))
+    boto3.resource("dynamodb").Table(core_settings.resolve({"Ref": "ChatTable"})).update_item(
+        Key={"PK": keys.thread_partition(FIRM, thread.thread_id), "SK": keys.THREAD},
+        UpdateExpression="SET seq = :seq",
+        ExpressionAttributeValues={":seq": thread.seq + number},
+    )
+
+
+def _list_and_send_costs(
+    threads: Threads, messages: Messages, counter: "RequestCounter", thread_id: str
+) -> dict[str, dict[str, int]]:
     return {
         "account list": counter.measure(
             lambda: threads.of_account(OWNER, "acc-1", ThreadStatus.ACTIVE, 250, None)
         ),
         "firm list": counter.measure(
-            lambda: threads.of_firm(OWNER, ThreadStatus.ACTIVE, 250, None)
+            lambda: threads.of_firm(OWNER, ThreadStatus.ACTIVE, 100, None)
         ),
         "firm list, restricted": counter.measure(
             lambda: threads.of_firm(CLIENT, ThreadStatus.ACTIVE, 25, None)
@@ -393,26 +461,28 @@ def _list_and_send_costs(threads, messages, counter, thread_id):
     }
 
 
-def test_requests_per_list_and_send_do_not_grow_with_threads(world, counter):
+def test_requests_per_list_and_send_do_not_grow_with_threads(world, counter, core_settings):
     threads, messages, _ = world
-    few = _seed_threads(threads, 10)
+    few = [threads.create(OWNER, new_thread(subject=f"t{n}"))[0] for n in range(10)]
     at_ten = _list_and_send_costs(threads, messages, counter, few[0].thread_id)
-    _seed_threads(threads, 990)
+    _seed_threads(core_settings, 990)
+    assert len(threads.of_firm(OWNER, ThreadStatus.ACTIVE, 250, None).items) == 250
     at_thousand = _list_and_send_costs(threads, messages, counter, few[0].thread_id)
 
     assert at_ten == at_thousand
     assert at_ten["send"] == {"BatchGetItem": 1, "TransactWriteItems": 1}
     assert at_ten["account list"] == {"Query": 1, "BatchGetItem": 1}
+    assert at_ten["firm list"] == {"Query": 1, "BatchGetItem": 1}
 
 
-def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter):
+def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter, core_settings):
     threads, messages, _ = world
     view, _ = threads.create(OWNER, new_thread())
     for _ in range(9):
         messages.post(CLIENT, view.thread_id, new_message())
     at_ten = _list_and_send_costs(threads, messages, counter, view.thread_id)
-    for _ in range(1990):
-        messages.post(OWNER, view.thread_id, new_message())
+    _seed_messages(core_settings, threads.get(OWNER, view.thread_id), 1990)
+    assert len(messages.of_thread(OWNER, view.thread_id, 250, None).items) == 250
     at_two_thousand = _list_and_send_costs(threads, messages, counter, view.thread_id)
 
     assert at_ten == at_two_thousand

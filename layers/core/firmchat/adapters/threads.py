@@ -44,7 +44,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _thread_item(thread: Thread) -> Item:
+def thread_item(thread: Thread) -> Item:
     at = thread.last_activity_at.isoformat()
     return {
         "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
@@ -59,7 +59,7 @@ def _thread_item(thread: Thread) -> Item:
     }
 
 
-def _message_item(thread: Thread, message: Message) -> Item:
+def message_item(thread: Thread, message: Message) -> Item:
     return {
         "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
         "SK": keys.message_sort_key(message.seq),
@@ -256,7 +256,7 @@ class DynamoThreadStore:
                 Action(
                     "Put",
                     {
-                        "Item": _thread_item(thread),
+                        "Item": thread_item(thread),
                         "ConditionExpression": "attribute_not_exists(PK)",
                     },
                     StaleWriteError(),
@@ -279,7 +279,7 @@ class DynamoThreadStore:
                 side: message.seq,
             }
         )
-        item = _thread_item(updated)
+        item = thread_item(updated)
         thread_update = {
             "Key": {"PK": item["PK"], "SK": item["SK"]},
             "UpdateExpression": (
@@ -327,7 +327,7 @@ class DynamoThreadStore:
 
     def set_status(self, thread: Thread, status: ThreadStatus) -> Thread:
         updated = thread.model_copy(update={"status": status})
-        item = _thread_item(updated)
+        item = thread_item(updated)
         status_update = {
             "Key": _thread_key(thread),
             "UpdateExpression": "SET #status = :new, GSI1PK = :g1, GSI2PK = :g2",
@@ -408,7 +408,7 @@ def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int
         Action(
             "Put",
             {
-                "Item": _message_item(thread, message),
+                "Item": message_item(thread, message),
                 "ConditionExpression": "attribute_not_exists(SK)",
             },
             StaleWriteError(),
