@@ -6,7 +6,16 @@ from fastapi.responses import JSONResponse
 
 from firmchat.errors import FirmchatError
 from firmchat.responses import error_body, status_for
-from firmchat_api.routes import accounts, health, invitations, me, settings, tickets, users
+from firmchat_api.routes import (
+    accounts,
+    health,
+    invitations,
+    me,
+    settings,
+    threads,
+    tickets,
+    users,
+)
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -33,6 +42,6 @@ def create_app() -> FastAPI:
     app = FastAPI(title="firmchat", version="0.1.0", docs_url=None, redoc_url=None)
     app.add_exception_handler(FirmchatError, _domain_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    for module in (health, me, tickets, settings, users, accounts, invitations):
+    for module in (health, me, tickets, settings, users, accounts, invitations, threads):
         app.include_router(module.router)
     return app

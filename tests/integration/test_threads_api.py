@@ -1,0 +1,149 @@
+"""Threads and messages over the HTTP API function, as API Gateway calls it."""
+
+import pytest
+
+from firmchat.domain.principal import Role
+from tests.support.api import Answer, HttpApi, SignIn, http_event
+from tests.support.people import Seeder
+
+FIRM, OTHER_FIRM = "firm-1", "firm-2"
+OWNER = SignIn(FIRM, "sub-owner")
+MEMBER = SignIn(FIRM, "sub-member")
+CLIENT = SignIn(FIRM, "sub-client")
+STRANGER = SignIn(OTHER_FIRM, "sub-stranger")
+
+
+@pytest.fixture
+def api(core_settings, lambda_function):
+    seeder = Seeder()
+    seeder.firm(FIRM, OWNER.subject)
+    seeder.account(FIRM, "acct-1")
+    seeder.account(FIRM, "acct-silent")
+    seeder.client_user(FIRM, "acct-1", "contact-1", CLIENT.subject)
+    seeder.firm_user(FIRM, "member", MEMBER.subject, Role.MEMBER)
+    seeder.firm(OTHER_FIRM, STRANGER.subject)
+    return HttpApi(lambda_function("HttpApiFunction"))
+
+
+def _thread(
+    api: HttpApi, client_id: str = "first-message-1", body: str = "<p>Please send the receipts</p>"
+) -> Answer:
+    return api.call(
+        "POST",
+        "/threads",
+        OWNER,
+        {
+            "account_id": "acct-1",
+            "subject": "Receipts",
+            "message": {"client_id": client_id, "body": body},
+        },
+    )
+
+
+def test_a_thread_is_created_answered_read_and_printed(api, lambda_function):
+    created = _thread(api)
+    assert created.status == 201
+    thread_id = created.body["thread_id"]
+
+    reply = api.call(
+        "POST",
+        f"/threads/{thread_id}/messages",
+        CLIENT,
+        {"client_id": "reply-0001", "body": "<b>Done</b> 👍"},
+    )
+    assert reply.status == 201
+    assert reply.body["author"]["name"]
+    assert (
+        api.call(
+            "POST",
+            f"/threads/{thread_id}/messages",
+            CLIENT,
+            {"client_id": "reply-0001", "body": "<b>Done</b> 👍"},
+        ).status
+        == 200
+    )
+
+    listed = api.call("GET", "/accounts/acct-1/threads?size=50", OWNER)
+    assert [(t["subject"], t["unread"]) for t in listed.body["threads"]] == [("Receipts", 1)]
+    assert api.call("POST", f"/threads/{thread_id}/read", OWNER, {}).status == 200
+    assert api.call("GET", "/chat-accounts?filter=unread", OWNER).body["accounts"] == []
+    messages = api.call("GET", f"/threads/{thread_id}/messages", CLIENT).body["messages"]
+    assert [m["status"] for m in messages] == ["read", "read"]
+
+    printed = lambda_function("HttpApiFunction").invoke(  # the page is HTML, not JSON
+        http_event("GET", f"/threads/{thread_id}/print", OWNER, None)
+    )
+    assert printed["statusCode"] == 200
+    assert "<h1>Receipts</h1>" in printed["body"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ("", 400, "invalid_input"),
+        ("x" * 40_000, 413, "payload_too_large"),
+        ("<script>alert(1)</script>", 400, "invalid_input"),
+        ('<a href="javascript:alert(1)">x</a>', 400, "invalid_input"),
+        ('<iframe src="https://evil.example/v"></iframe>', 400, "invalid_input"),
+    ],
+)
+def test_bad_bodies_get_a_precise_4xx(api, body, status, error):
+    thread_id = _thread(api).body["thread_id"]
+    answer = api.call(
+        "POST", f"/threads/{thread_id}/messages", CLIENT, {"client_id": "bad-body-1", "body": body}
+    )
+    assert (answer.status, answer.body["error"]) == (status, error)
+    assert api.call("GET", f"/threads/{thread_id}", OWNER).body["seq"] == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "sign_in", "status"),
+    [
+        ("GET", "/threads/no-such-thread", OWNER, 404),
+        ("GET", "/threads?size=30", OWNER, 400),
+        ("GET", "/threads?cursor=garbage", OWNER, 400),
+        ("GET", "/accounts/acct-1/threads", MEMBER, 404),
+        ("GET", "/threads?status=deleted", OWNER, 422),
+    ],
+)
+def test_bad_requests_get_a_precise_4xx(api, method, path, sign_in, status):
+    assert api.call(method, path, sign_in).status == status
+
+
+def test_another_firm_and_an_unassigned_member_cannot_tell_the_thread_exists(api):
+    thread_id = _thread(api).body["thread_id"]
+    for sign_in in (STRANGER, MEMBER):
+        answer = api.call("GET", f"/threads/{thread_id}", sign_in)
+        assert (answer.status, answer.body["message"]) == (404, "no such thread")
+    assert api.call("GET", "/threads", MEMBER).body["threads"] == []
+
+
+def test_archived_threads_refuse_replies_until_reopened_and_deleted_ones_are_gone(api):
+    thread_id = _thread(api).body["thread_id"]
+    assert api.call("POST", f"/threads/{thread_id}/archive", OWNER).body["status"] == "archived"
+    refused = api.call(
+        "POST",
+        f"/threads/{thread_id}/messages",
+        CLIENT,
+        {"client_id": "late-reply-1", "body": "hi"},
+    )
+    assert refused.status == 409
+    assert api.call("POST", f"/threads/{thread_id}/archive", CLIENT).status == 403
+    assert api.call("POST", f"/threads/{thread_id}/reopen", OWNER).body["status"] == "active"
+    assert api.call("DELETE", f"/threads/{thread_id}", OWNER).status == 204
+    assert api.call("GET", f"/threads/{thread_id}", OWNER).status == 404
+
+
+def test_an_account_without_a_signed_in_contact_cannot_receive_a_thread(api):
+    answer = api.call(
+        "POST",
+        "/threads",
+        OWNER,
+        {
+            "account_id": "acct-silent",
+            "subject": "Hello",
+            "message": {"client_id": "silent-0001", "body": "hi"},
+        },
+    )
+    assert answer.status == 409
+    assert "invite a contact first" in answer.body["message"]
