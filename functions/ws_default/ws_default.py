@@ -3,34 +3,114 @@
 The principal is loaded afresh for every frame (the connection's context only names the
 sign-in): someone whose access ended is refused and their socket closed, even if the
 stream worker has not closed it yet.
+
+Each action reads its frame into a model (unknown fields refused, as on the HTTP API),
+calls the same core service as the HTTP API, and answers the sender with one frame; a
+domain error becomes an error frame through the one error table.
 """
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.logging import correlation_paths
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from firmchat.adapters.connections import ConnectionPusher
+from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
 from firmchat.adapters.people import DynamoPeopleStore
+from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.principal import Principal
+from firmchat.domain.threads import NewMessage
 from firmchat.errors import FirmchatError, InvalidInputError, NotAuthenticatedError
 from firmchat.observability import lambda_entry
 from firmchat.responses import error_body, proxy_response
+from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
+from firmchat.services.messages import Messages
+from firmchat.services.realtime import Broadcast
 
 pusher = ConnectionPusher()
-authenticator = Authenticator(DynamoPeopleStore())
+people_store = DynamoPeopleStore()
+authenticator = Authenticator(people_store)
+messages = Messages(
+    DynamoThreadStore(),
+    PeopleDirectory(people_store),
+    Broadcast(ConnectionStore(), authenticator, pusher),
+)
 
 type Action = Callable[[Principal, dict[str, Any]], dict[str, Any]]
+
+ThreadId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ThreadFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: str
+    thread_id: ThreadId
+
+
+class SendFrame(ThreadFrame, NewMessage):
+    """A message for the thread: the HTTP API's message body plus where it goes."""
+
+    action: Literal["send"]
+
+
+class MarkReadFrame(ThreadFrame):
+    action: Literal["mark_read"]
+    up_to: int | None = Field(default=None, ge=1, description="a message number; default all")
+
+
+class TypingFrame(ThreadFrame):
+    action: Literal["typing"]
+
+
+def _read[Frame: BaseModel](model: type[Frame], frame: dict[str, Any]) -> Frame:
+    try:
+        return model.model_validate(frame)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors()
+        ]
+        raise InvalidInputError("; ".join(problems)) from error
 
 
 def ping(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
     return {"type": "pong", "echo": frame.get("echo")}
 
 
-ACTIONS: dict[str, Action] = {"ping": ping}
+def send(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
+    """MS-1 over the socket; `created` is false for a retry of the same client id."""
+    request = _read(SendFrame, frame)
+    view, created = messages.post(principal, request.thread_id, request)
+    return {
+        "type": "sent",
+        "client_id": view.client_id,
+        "created": created,
+        "message": view.model_dump(mode="json"),
+    }
+
+
+def mark_read(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
+    request = _read(MarkReadFrame, frame)
+    thread = messages.mark_read(principal, request.thread_id, request.up_to)
+    return {"type": "marked_read", "thread": thread.model_dump(mode="json")}
+
+
+def typing(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
+    request = _read(TypingFrame, frame)
+    messages.typing(principal, request.thread_id)
+    return {"type": "typing_sent", "thread_id": request.thread_id}
+
+
+ACTIONS: dict[str, Action] = {
+    "ping": ping,
+    "send": send,
+    "mark_read": mark_read,
+    "typing": typing,
+}
 
 
 def _parse(body: str | None) -> dict[str, Any]:

@@ -1,17 +1,15 @@
 """The WebSocket functions, fed the sample events in events/ as API Gateway would."""
 
-import json
 from typing import Any
-from urllib.parse import unquote
 
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
-from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
 
 from firmchat.adapters.tickets import TicketStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.keys import connections_partition
+from tests.support.sockets import pushed_frames
 
 FIRM = "firm-demo"
 SUBJECT = "8f1c2f6e-0000-4000-8000-000000000001"
@@ -26,20 +24,6 @@ def _authorizer_event(event, ticket: str) -> dict[str, Any]:
 def _connections_of(firm_id: str, table_name: str) -> list[dict[str, Any]]:
     table = boto3.resource("dynamodb").Table(table_name)
     return table.query(KeyConditionExpression=Key("PK").eq(connections_partition(firm_id)))["Items"]
-
-
-def _pushed_frames(connection_id: str) -> list[dict[str, Any]]:
-    """What the management API received for one connection, as moto records it."""
-    backend = apigatewaymanagementapi_backends["123456789012"]["us-east-1"]
-    # moto keys connections by the id as it appears, URL-encoded, in the request path.
-    received = {unquote(key): connection.data for key, connection in backend.connections.items()}
-    data = received.get(connection_id, b"").decode()
-    decoder = json.JSONDecoder()
-    frames, position = [], 0
-    while position < len(data):
-        frame, position = decoder.raw_decode(data, position)
-        frames.append(frame)
-    return frames
 
 
 def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event, demo_owner):
@@ -123,7 +107,7 @@ def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, 
     response = lambda_function("WsDefaultFunction").invoke(request)
 
     assert response["statusCode"] == 200
-    assert _pushed_frames(request["requestContext"]["connectionId"]) == [
+    assert pushed_frames(request["requestContext"]["connectionId"]) == [
         {"type": "pong", "echo": "hello"}
     ]
 
@@ -133,7 +117,7 @@ def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, 
     [
         ("not json", "JSON object"),
         ("[1, 2]", "JSON object"),
-        ('{"action": "fly"}', "unknown action; known actions: ping"),
+        ('{"action": "fly"}', "unknown action; known actions: mark_read, ping, send, typing"),
         ('{"echo": "no action"}', "unknown action"),
     ],
 )
@@ -146,7 +130,7 @@ def test_bad_frames_get_an_error_frame_not_a_failure(
     response = lambda_function("WsDefaultFunction").invoke(request)
 
     assert response["statusCode"] == 200
-    (frame,) = _pushed_frames(request["requestContext"]["connectionId"])
+    (frame,) = pushed_frames(request["requestContext"]["connectionId"])
     assert frame["type"] == "error"
     assert frame["error"] == "invalid_input"
     assert message_part in frame["message"]

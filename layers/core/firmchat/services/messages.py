@@ -28,6 +28,11 @@ ATTEMPTS = 3
 """Conditional writes that lose a race are read again and retried this often."""
 
 
+def _refuse_if_archived(thread: Thread) -> None:
+    if thread.status is ThreadStatus.ARCHIVED:
+        raise ConflictError("this thread is archived: reopen it before replying")
+
+
 class Messages:
     def __init__(
         self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
@@ -64,8 +69,7 @@ class Messages:
                 return MessageView.of(
                     self._store.message(thread, context.sent_before.seq), thread
                 ), False
-            if thread.status is ThreadStatus.ARCHIVED:
-                raise ConflictError("this thread is archived: reopen it before replying")
+            _refuse_if_archived(thread)
             message = Message(
                 thread_id=thread_id,
                 seq=thread.seq + 1,
@@ -130,6 +134,7 @@ class Messages:
     def typing(self, principal: Principal, thread_id: str) -> None:
         """A passing signal to the others who may see the thread; nothing is stored."""
         thread = visible_thread(self._store, principal, thread_id, Operation.POST_MESSAGE)
+        _refuse_if_archived(thread)
         self._events.publish(
             thread.facts(),
             {"type": "typing", "thread_id": thread_id, "author": Author.of(principal).model_dump()},
