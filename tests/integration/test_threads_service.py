@@ -72,6 +72,9 @@ class FakeDirectory:
     def account_can_receive_chats(self, firm_id, account_id):
         return self.accounts.get(account_id) if firm_id == FIRM else None
 
+    def account_exists(self, firm_id, account_id):
+        return firm_id == FIRM and account_id in self.accounts
+
     def firm_user_ids(self, firm_id, user_ids):
         return frozenset(set(user_ids) & {"u-owner", "u-member", "u-all"})
 

@@ -16,6 +16,9 @@ class PeopleDirectory:
             return None
         return any(contact.signs_in for contact in self._people.contacts(firm_id, account_id))
 
+    def account_exists(self, firm_id: str, account_id: str) -> bool:
+        return self._people.account(firm_id, account_id) is not None
+
     def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
         found = (self._people.firm_user(firm_id, user_id) for user_id in user_ids)
         return frozenset(user.user_id for user, _ in filter(None, found) if user.active)

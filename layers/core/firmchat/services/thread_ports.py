@@ -110,6 +110,8 @@ class Directory(Protocol):
     def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
         """Those of `user_ids` that are active firm users of the firm."""
 
+    def account_exists(self, firm_id: str, account_id: str) -> bool: ...
+
 
 class Events(Protocol):
     """Real-time delivery: a frame to every open connection of everyone the policy lets

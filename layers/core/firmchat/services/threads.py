@@ -161,6 +161,8 @@ class Threads:
             Operation.SEE_ACCOUNT,
             AccountFacts(firm_id=principal.firm_id, account_id=account_id),
         )
+        if not self._directory.account_exists(principal.firm_id, account_id):
+            raise policy.account_not_found()
         page = self._store.account_threads(principal.firm_id, account_id, status, size, cursor)
         return self._viewed(principal, page)
 
