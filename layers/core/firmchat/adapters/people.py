@@ -4,7 +4,8 @@ Every key comes from firmchat.domain.keys and starts with the firm. Items carry 
 attribute the stream worker dispatches on.
 """
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
@@ -32,12 +33,19 @@ from firmchat.domain.principal import FirmSettings, PrincipalKind, Role
 from firmchat.errors import ConflictError, FirmchatError, NotFoundError
 from firmchat.services.invitations import INVITATION_UNUSABLE
 from firmchat.services.people import CONTACT_NOT_FOUND, USER_NOT_FOUND
+from firmchat.services.ports import AssignedUser, SignedInRecords
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 # BatchGetItem takes at most 100 keys a request.
 BATCH_GET_LIMIT = 100
+# Requests one batch of keys may take while DynamoDB leaves some unprocessed (throttled),
+# waiting longer between each, before the operation fails.
+BATCH_GET_ATTEMPTS = 6
+# The firm user's item keeps the ids of their assigned accounts (a string set, absent when
+# empty), changed in the same transaction as the assignment items: one read loads a member.
+ASSIGNED_IDS = "assigned_account_ids"
 
 KIND_FIRM = "firm"
 KIND_FIRM_USER = "firm_user"
@@ -177,6 +185,26 @@ def _put_new(item: dict[str, Any], refusal: FirmchatError) -> Action:
     return Action("Put", {"Item": item, "ConditionExpression": _MISSING}, refusal)
 
 
+def _assigned_ids_change(verb: str, firm_id: str, user_id: str, account_id: str) -> Action:
+    """ADD or DELETE one id in the user's own set of assigned account ids (a set emptied by
+    DELETE disappears, read back as no assignments)."""
+    return Action(
+        "Update",
+        {
+            "Key": firm_user_key(firm_id, user_id),
+            "ConditionExpression": _PRESENT,
+            "UpdateExpression": f"{verb} #assigned :ids",
+            "ExpressionAttributeNames": {"#assigned": ASSIGNED_IDS},
+            "ExpressionAttributeValues": {":ids": {account_id}},
+        },
+        NotFoundError(USER_NOT_FOUND),
+    )
+
+
+def _assigned_user(item: Mapping[str, Any]) -> AssignedUser:
+    return FirmUser.model_validate(item), frozenset(str(i) for i in item.get(ASSIGNED_IDS, ()))
+
+
 class DynamoPeopleStore:
     def __init__(self) -> None:
         self._table_name = required_setting("TABLE_NAME")
@@ -195,18 +223,59 @@ class DynamoPeopleStore:
         item = self._get(login_key(firm_id, subject))
         return Login.model_validate(item) if item else None
 
-    def firm_user(self, firm_id: str, user_id: str) -> tuple[FirmUser, frozenset[str]] | None:
-        items = self._query_all(Key("PK").eq(keys.firm_user_partition(firm_id, user_id)))
-        profile = [item for item in items if item["SK"] == keys.PROFILE]
-        if not profile:
-            return None
-        assigned = frozenset(
-            str(item["account_id"]) for item in items if item["kind"] == KIND_ASSIGNMENT
+    def firm_user(self, firm_id: str, user_id: str) -> AssignedUser | None:
+        item = self._get(firm_user_key(firm_id, user_id))
+        return _assigned_user(item) if item else None
+
+    def logins(self, firm_id: str, subjects: Sequence[str]) -> list[Login]:
+        items = self._batch_get(login_key(firm_id, subject) for subject in subjects)
+        return [Login.model_validate(item) for item in items]
+
+    def signed_in_records(self, firm_id: str, logins: Sequence[Login]) -> SignedInRecords:
+        wanted = [firm_key(firm_id)] + [
+            firm_user_key(firm_id, login.user_id)
+            if login.principal_kind is PrincipalKind.FIRM_USER
+            else contact_key(firm_id, str(login.account_id), login.user_id)
+            for login in logins
+        ]
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for item in self._batch_get(wanted):
+            by_kind.setdefault(str(item["kind"]), []).append(item)
+        firms = by_kind.get(KIND_FIRM, [])
+        users = (_assigned_user(item) for item in by_kind.get(KIND_FIRM_USER, []))
+        contacts = (Contact.model_validate(item) for item in by_kind.get(KIND_CONTACT, []))
+        return SignedInRecords(
+            firm=firm_from_item(firms[0]) if firms else None,
+            firm_users={user.user_id: (user, assigned) for user, assigned in users},
+            contacts={(contact.account_id, contact.contact_id): contact for contact in contacts},
         )
-        return FirmUser.model_validate(profile[0]), assigned
+
+    def _batch_get(self, wanted: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
+        """The items of those keys that exist (each key once), in BatchGetItem requests of
+        100 keys; keys DynamoDB leaves unprocessed are asked again after a growing wait."""
+        unique = list({(key["PK"], key["SK"]): dict(key) for key in wanted}.values())
+        resource = dynamodb()
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(unique), BATCH_GET_LIMIT):
+            pending: dict[str, Any] = {
+                self._table_name: {"Keys": unique[start : start + BATCH_GET_LIMIT]}
+            }
+            for attempt in range(BATCH_GET_ATTEMPTS):
+                if attempt:
+                    time.sleep(0.05 * 2**attempt)
+                answer = resource.batch_get_item(RequestItems=pending)
+                found.extend(dict(item) for item in answer["Responses"].get(self._table_name, []))
+                pending = dict(answer.get("UnprocessedKeys") or {})
+                if not pending:
+                    break
+            else:
+                raise RuntimeError(
+                    f"DynamoDB left keys unprocessed after {BATCH_GET_ATTEMPTS} attempts"
+                )
+        return found
 
     def _query_all(self, condition: Any) -> list[dict[str, Any]]:
-        """Every page of one item collection (a user's assignments, an account's contacts)."""
+        """Every page of one item collection (an account's contacts)."""
         items: list[dict[str, Any]] = []
         arguments: dict[str, Any] = {"KeyConditionExpression": condition}
         while True:
@@ -248,25 +317,8 @@ class DynamoPeopleStore:
         )
 
     def accounts_by_id(self, firm_id: str, account_ids: Sequence[str]) -> list[ClientAccount]:
-        resource = dynamodb()
-        found: list[ClientAccount] = []
-        for start in range(0, len(account_ids), BATCH_GET_LIMIT):
-            pending: dict[str, Any] = {
-                self._table_name: {
-                    "Keys": [
-                        account_key(firm_id, account_id)
-                        for account_id in account_ids[start : start + BATCH_GET_LIMIT]
-                    ]
-                }
-            }
-            while pending:
-                answer = resource.batch_get_item(RequestItems=pending)
-                found.extend(
-                    ClientAccount.model_validate(item)
-                    for item in answer["Responses"].get(self._table_name, [])
-                )
-                pending = dict(answer.get("UnprocessedKeys") or {})
-        return found
+        items = self._batch_get(account_key(firm_id, account_id) for account_id in account_ids)
+        return [ClientAccount.model_validate(item) for item in items]
 
     def contact(self, firm_id: str, account_id: str, contact_id: str) -> Contact | None:
         item = self._get(contact_key(firm_id, account_id, contact_id))
@@ -346,25 +398,39 @@ class DynamoPeopleStore:
         return user.model_copy(update=changes.model_dump(exclude_none=True))
 
     def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
-        self._table.put_item(
-            Item={
-                "PK": keys.firm_user_partition(firm_id, user_id),
-                "SK": keys.assignment_sort_key(account_id),
-                "kind": KIND_ASSIGNMENT,
-                "GSI1PK": keys.account_assignees_index(firm_id, account_id),
-                "GSI1SK": keys.user_sort_key(user_id),
-                "firm_id": firm_id,
-                "user_id": user_id,
-                "account_id": account_id,
-            }
+        assignment = {
+            "PK": keys.firm_user_partition(firm_id, user_id),
+            "SK": keys.assignment_sort_key(account_id),
+            "kind": KIND_ASSIGNMENT,
+            "GSI1PK": keys.account_assignees_index(firm_id, account_id),
+            "GSI1SK": keys.user_sort_key(user_id),
+            "firm_id": firm_id,
+            "user_id": user_id,
+            "account_id": account_id,
+        }
+        transact(
+            self._table_name,
+            [
+                Action("Put", {"Item": assignment}),
+                _assigned_ids_change("ADD", firm_id, user_id, account_id),
+            ],
         )
 
     def unassign(self, firm_id: str, user_id: str, account_id: str) -> None:
-        self._table.delete_item(
-            Key={
-                "PK": keys.firm_user_partition(firm_id, user_id),
-                "SK": keys.assignment_sort_key(account_id),
-            }
+        transact(
+            self._table_name,
+            [
+                Action(
+                    "Delete",
+                    {
+                        "Key": {
+                            "PK": keys.firm_user_partition(firm_id, user_id),
+                            "SK": keys.assignment_sort_key(account_id),
+                        }
+                    },
+                ),
+                _assigned_ids_change("DELETE", firm_id, user_id, account_id),
+            ],
         )
 
     def add_account(self, account: ClientAccount) -> None:

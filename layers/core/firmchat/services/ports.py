@@ -6,7 +6,8 @@ happens whole or raises (NotFoundError when the item to change is missing, Confl
 when a condition says the change no longer fits), never half.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from firmchat.domain.paging import Page
@@ -21,7 +22,26 @@ from firmchat.domain.people import (
     Invitation,
     Login,
 )
-from firmchat.domain.principal import FirmSettings
+from firmchat.domain.principal import FirmSettings, PrincipalKind
+
+# A firm user with the ids of the accounts assigned to them.
+AssignedUser = tuple[FirmUser, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class SignedInRecords:
+    """What some logins of one firm sign in as, read together: the firm, and the firm users
+    and contacts the logins name (missing ones are absent)."""
+
+    firm: Firm | None
+    firm_users: Mapping[str, AssignedUser] = field(default_factory=dict)
+    # By (account id, contact id).
+    contacts: Mapping[tuple[str, str], Contact] = field(default_factory=dict)
+
+    def of(self, login: Login) -> AssignedUser | Contact | None:
+        if login.principal_kind is PrincipalKind.FIRM_USER:
+            return self.firm_users.get(login.user_id)
+        return self.contacts.get((str(login.account_id), login.user_id))
 
 
 class PeopleStore(Protocol):
@@ -30,8 +50,17 @@ class PeopleStore(Protocol):
 
     def login(self, firm_id: str, subject: str) -> Login | None: ...
 
-    def firm_user(self, firm_id: str, user_id: str) -> tuple[FirmUser, frozenset[str]] | None:
-        """The user and the ids of the accounts assigned to them."""
+    def logins(self, firm_id: str, subjects: Sequence[str]) -> list[Login]:
+        """The logins of those subjects that have one, in batches (⌈n/100⌉ requests)."""
+        ...
+
+    def signed_in_records(self, firm_id: str, logins: Sequence[Login]) -> SignedInRecords:
+        """The firm and what each login signs in as, in batches (⌈(n+1)/100⌉ requests)."""
+        ...
+
+    def firm_user(self, firm_id: str, user_id: str) -> AssignedUser | None:
+        """The user and the ids of the accounts assigned to them (one read: the ids are kept
+        on the user's own item)."""
         ...
 
     def firm_users(self, firm_id: str, size: int, cursor: str | None) -> Page[FirmUser]: ...
@@ -64,9 +93,13 @@ class PeopleStore(Protocol):
         active owner (so two owners cannot demote each other at once)."""
         ...
 
-    def assign(self, firm_id: str, user_id: str, account_id: str) -> None: ...
+    def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
+        """The assignment and the user's own list of assigned ids change together."""
+        ...
 
-    def unassign(self, firm_id: str, user_id: str, account_id: str) -> None: ...
+    def unassign(self, firm_id: str, user_id: str, account_id: str) -> None:
+        """The assignment and the user's own list of assigned ids change together."""
+        ...
 
     def add_account(self, account: ClientAccount) -> None: ...
 

@@ -1,14 +1,18 @@
 """Real-time delivery (spec MS-3): a frame reaches every open connection of everyone the
-access policy lets see the thread, and nobody else's. A closed connection is forgotten."""
+access policy lets see the thread, and nobody else's. A closed connection is forgotten.
+
+Who may see is decided afresh at every publish, from the people's records as they are now
+(docs/decisions/0005-push-audience-loaded-in-batches.md): one Query for the firm's open
+connections, then the connected people in batches, two BatchGetItem for each 100 people
+online, whatever the size of the firm.
+"""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from firmchat.domain.caller import Caller
 from firmchat.domain.policy import ThreadFacts, audience
 from firmchat.domain.principal import Principal
-from firmchat.errors import NotAuthenticatedError
 
 
 class OpenConnections(Protocol):
@@ -24,7 +28,9 @@ class FrameSender(Protocol):
 
 
 class PrincipalSource(Protocol):
-    def principal_for(self, caller: Caller) -> Principal: ...
+    def principals_for(self, firm_id: str, subjects: Sequence[str]) -> list[Principal]:
+        """The principals of those subjects with active access now (a removed person is
+        none)."""
 
 
 class Broadcast:
@@ -41,17 +47,10 @@ class Broadcast:
         by_subject: dict[str, list[str]] = defaultdict(list)
         for subject, connection_id in self._connections.of_firm(thread.firm_id):
             by_subject[subject].append(connection_id)
-        for person in audience(thread, self._active(thread.firm_id, by_subject)):
+        connected = self._principals.principals_for(thread.firm_id, list(by_subject))
+        for person in audience(thread, connected):
             if person.user_id == exclude_user_id:
                 continue
             for connection_id in by_subject[person.subject]:
                 if not self._sender.push(connection_id, frame):
                     self._connections.forget(thread.firm_id, person.subject, connection_id)
-
-    def _active(self, firm_id: str, subjects: Iterable[str]) -> Iterable[Principal]:
-        """The principals of the connected subjects, as of now (a removed person is none)."""
-        for subject in subjects:
-            try:
-                yield self._principals.principal_for(Caller(firm_id=firm_id, subject=subject))
-            except NotAuthenticatedError:
-                continue
