@@ -4,11 +4,15 @@ of an operation goes through the HTTP API function or the WebSocket function. Th
 must be the one the table's decision stands for, and every DynamoDB request made while
 answering must name the caller's own firm.
 
-Expected statuses follow from the table: allow -> the probe's success status, not found ->
-404, forbidden -> 403; a firm-wide operation aimed at another firm's item answers 404 (the
+Expected answers follow from the table: allow -> the probe's success status (HTTP) or reply
+frame type (WebSocket), not found -> 404 or a `not_found` error frame, forbidden -> 403 or a
+`forbidden` error frame; a firm-wide operation aimed at another firm's item answers 404 (the
 caller may administer their own firm, and their keys cannot reach the other one).
 
-Operations get probes as their endpoints exist; `PROBES` is the place to add them.
+Thread probes aim at the target thread of the table (account A1, mentioning the mentioned
+member) or at a throw-away twin of it (for delete); a thread of the other account is there
+too, for the firm-wide list. Operations get probes as their endpoints exist; `PROBES` is
+the place to add them.
 """
 
 from dataclasses import dataclass
@@ -18,32 +22,97 @@ import pytest
 
 from firmchat.domain.policy import Decision, Operation
 from firmchat.domain.principal import PrincipalKind, Role
+from localcloud.lambdas import LocalFunction
 from tests.support.access_table import (
     ACCOUNT,
     EXPECTED,
     FIRM,
+    MENTIONED_USER,
     OTHER_ACCOUNT,
+    OTHER_ACCOUNT_VIEWERS,
     OTHER_FIRM,
     PERSONAS,
     Persona,
 )
-from tests.support.api import HttpApi, SignIn, ws_event
+from tests.support.api import HttpApi, SignIn, http_event, ws_event
 from tests.support.aws_calls import Calls
 from tests.support.people import Seeder
+from tests.support.sockets import pushed_frames
 
 SECOND_OWNER = "owner_2"
 
 
 @dataclass(frozen=True)
+class Seeded:
+    """The ids the probes name, known once the threads are made."""
+
+    thread: str
+    scratch: str
+    other_account_thread: str
+
+
+@dataclass(frozen=True)
 class Probe:
+    """A request to the HTTP API; `{thread}` and `{scratch}` in the path name seeded ids."""
+
     operation: Operation
     method: str
     path: str
     body: Any = None
     success: int = 200
 
+    def answer(self, callers: "Callers", seeded: Seeded) -> object:
+        path = self.path.format(thread=seeded.thread, scratch=seeded.scratch)
+        event = http_event(self.method, path, callers.sign_in, self.body)
+        return callers.http.invoke(event)["statusCode"]
 
-PROBES = (
+    def expected(self, decision: Decision) -> object:
+        return self.success if decision is Decision.ALLOW else STATUS_OF[decision]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class FrameProbe:
+    """A frame on a socket of its own; the answer is the reply's type or error code."""
+
+    operation: Operation
+    frame: dict[str, Any]
+    success: str
+
+    def answer(self, callers: "Callers", seeded: Seeded) -> object:
+        frame = {**self.frame, "thread_id": seeded.thread}
+        connection_id = f"conn-{self.frame['action']}"
+        callers.ws.invoke(ws_event(connection_id, callers.sign_in, frame))
+        *_, reply = pushed_frames(connection_id)
+        return reply["error"] if reply["type"] == "error" else reply["type"]
+
+    def expected(self, decision: Decision) -> object:
+        return self.success if decision is Decision.ALLOW else decision.value
+
+    def __str__(self) -> str:
+        return f"ws {self.frame['action']}"
+
+
+@dataclass(frozen=True)
+class Callers:
+    """The persona, signed in, with the two functions a probe may call."""
+
+    http: LocalFunction
+    ws: LocalFunction
+    sign_in: SignIn
+
+
+def _new_thread(client_id: str, mentions: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "account_id": ACCOUNT,
+        "subject": "Year-end",
+        "message": {"client_id": client_id, "body": "<p>Hello</p>", "mentions": list(mentions)},
+    }
+
+
+PROBES: tuple[Probe | FrameProbe, ...] = (
     Probe(Operation.SEE_ACCOUNT, "GET", f"/accounts/{ACCOUNT}"),
     Probe(Operation.ADMINISTER, "GET", f"/accounts/{ACCOUNT}/contacts"),
     Probe(Operation.ADMINISTER, "PATCH", f"/accounts/{ACCOUNT}", {"name": "Client acct-1"}),
@@ -57,6 +126,29 @@ PROBES = (
         Operation.ADMINISTER, "PUT", f"/users/member_unassigned/assignments/{ACCOUNT}", success=204
     ),
     Probe(Operation.MANAGE_OWNERS, "PATCH", f"/users/{SECOND_OWNER}", {"name": "Owner 2"}),
+    Probe(Operation.SEE_ACCOUNT, "GET", f"/accounts/{ACCOUNT}/threads"),
+    Probe(Operation.SEE_THREAD, "GET", "/threads/{thread}"),
+    Probe(Operation.SEE_THREAD, "GET", "/threads/{thread}/messages"),
+    Probe(Operation.SEE_THREAD, "GET", "/threads/{thread}/print"),
+    Probe(Operation.SEE_THREAD, "POST", "/threads/{thread}/read", {}),
+    Probe(Operation.CREATE_THREAD, "POST", "/threads", _new_thread("probe-create"), success=201),
+    Probe(
+        Operation.POST_MESSAGE,
+        "POST",
+        "/threads/{thread}/messages",
+        {"client_id": "probe-http-post", "body": "<p>Over HTTP</p>"},
+        success=201,
+    ),
+    FrameProbe(
+        Operation.POST_MESSAGE,
+        {"action": "send", "client_id": "probe-ws-send", "body": "<p>Over the socket</p>"},
+        "sent",
+    ),
+    FrameProbe(Operation.SEE_THREAD, {"action": "mark_read"}, "marked_read"),
+    FrameProbe(Operation.POST_MESSAGE, {"action": "typing"}, "typing_sent"),
+    Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/archive"),
+    Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/reopen"),
+    Probe(Operation.MANAGE_THREAD, "DELETE", "/threads/{scratch}", success=204),
 )
 STATUS_OF = {Decision.NOT_FOUND: 404, Decision.FORBIDDEN: 403}
 
@@ -88,11 +180,28 @@ def _seed(persona: Persona) -> None:
             )
 
 
-def _expected_status(persona: Persona, probe: Probe) -> int:
+def _seed_threads(api: HttpApi) -> Seeded:
+    """The target and its throw-away twin (in the account, mentioning the mentioned
+    member, as the table's THREAD), and a thread of the other account, made by firm 1's
+    owner."""
+    owner = SignIn(FIRM, PERSONAS["owner"].subject)
+    made = [
+        api.call("POST", "/threads", owner, body)
+        for body in (
+            _new_thread("seed-target", (MENTIONED_USER,)),
+            _new_thread("seed-scratch", (MENTIONED_USER,)),
+            {**_new_thread("seed-other"), "account_id": OTHER_ACCOUNT},
+        )
+    ]
+    assert [answer.status for answer in made] == [201, 201, 201]
+    thread, scratch, other = (str(answer.body["thread_id"]) for answer in made)
+    return Seeded(thread=thread, scratch=scratch, other_account_thread=other)
+
+
+def _decision(persona: Persona, operation: Operation) -> Decision:
     if persona.firm_id != FIRM:
-        return 404
-    decision = EXPECTED[(_name(persona), probe.operation)]
-    return probe.success if decision is Decision.ALLOW else STATUS_OF[decision]
+        return Decision.NOT_FOUND
+    return EXPECTED[(_name(persona), operation)]
 
 
 def _name(persona: Persona) -> str:
@@ -108,18 +217,40 @@ def _outside_callers_firm(calls: Calls, firm_id: str, since: int) -> list[str]:
 def test_every_operation_answers_as_the_table_says(name, lambda_function, core_settings, aws_calls):
     persona = PERSONAS[name]
     _seed(persona)
-    api = HttpApi(lambda_function("HttpApiFunction"))
-    sign_in = SignIn(persona.firm_id, persona.subject)
+    http = lambda_function("HttpApiFunction")
+    seeded = _seed_threads(HttpApi(http))
+    callers = Callers(
+        http, lambda_function("WsDefaultFunction"), SignIn(persona.firm_id, persona.subject)
+    )
     surprises: list[str] = []
 
     for probe in PROBES:
         since = len(aws_calls.calls)
-        answer = api.call(probe.method, probe.path, sign_in, probe.body)
-        expected = _expected_status(persona, probe)
-        if answer.status != expected:
-            surprises.append(f"{probe.method} {probe.path}: {answer.status}, expected {expected}")
+        answer = probe.answer(callers, seeded)
+        expected = probe.expected(_decision(persona, probe.operation))
+        if answer != expected:
+            surprises.append(f"{probe}: {answer}, expected {expected}")
         surprises.extend(_outside_callers_firm(aws_calls, persona.firm_id, since))
     assert surprises == [], f"{name}: {len(surprises)} surprises of {len(PROBES)} probes"
+
+
+@pytest.mark.parametrize("name", list(PERSONAS))
+def test_the_firm_wide_list_holds_exactly_the_threads_one_may_see(
+    name, lambda_function, core_settings
+):
+    persona = PERSONAS[name]
+    _seed(persona)
+    api = HttpApi(lambda_function("HttpApiFunction"))
+    seeded = _seed_threads(api)
+
+    listed = api.call("GET", "/threads", SignIn(persona.firm_id, persona.subject))
+
+    sees_target = _decision(persona, Operation.SEE_THREAD) is Decision.ALLOW
+    expected = {seeded.thread, seeded.scratch} if sees_target else set()
+    if name in OTHER_ACCOUNT_VIEWERS:
+        expected.add(seeded.other_account_thread)
+    assert listed.status == 200
+    assert {thread["thread_id"] for thread in listed.body["threads"]} == expected
 
 
 @pytest.mark.parametrize("name", list(PERSONAS))

@@ -120,3 +120,8 @@ PERSONAS: dict[str, Persona] = {
 THREAD = ThreadFacts(
     firm_id=FIRM, account_id=ACCOUNT, mentioned_user_ids=frozenset({MENTIONED_USER})
 )
+
+OTHER_ACCOUNT_VIEWERS = frozenset(
+    {"owner", "admin", "member_all_accounts", "member_unassigned", "client_of_other_account"}
+)
+"""The personas who may see a thread of the other account of firm 1 (which mentions no one)."""
