@@ -4,13 +4,14 @@ docs/performance.md.  `make bench` or `python -m bench [name ...]`."""
 import sys
 from collections.abc import Callable
 
-from bench import cold_start, cost, local_cloud_startup, requests_per_operation
+from bench import cold_start, cost, latency, local_cloud_startup, requests_per_operation
 
 BENCHMARKS: dict[str, Callable[[list[str]], str]] = {
     "cold_start": cold_start.main,
     "local_cloud_startup": local_cloud_startup.main,
     "requests_per_operation": requests_per_operation.main,
     "cost": cost.main,
+    "latency": latency.main,
 }
 
 
