@@ -194,7 +194,7 @@ def test_keys_dynamodb_leaves_unprocessed_are_asked_again(world, monkeypatch):
     def throttled(**request: Any) -> dict[str, Any]:
         ((table, wanted),) = request["RequestItems"].items()
         first, *rest = wanted["Keys"]
-        answer = real(RequestItems={table: {**wanted, "Keys": [first]}})
+        answer: dict[str, Any] = real(RequestItems={table: {**wanted, "Keys": [first]}})
         answered.append(1 + len(rest))
         if rest:
             answer["UnprocessedKeys"] = {table: {**wanted, "Keys": rest}}

@@ -11,7 +11,12 @@ from firmchat.domain.people import Contact, Firm, FirmUser, Login, LoginState
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 from firmchat.errors import NotAuthenticatedError
 from firmchat.services.identity import NO_ACCESS, Authenticator
-from firmchat.services.ports import ConnectionCloser, ConnectionDirectory, PeopleStore
+from firmchat.services.ports import (
+    ConnectionCloser,
+    ConnectionDirectory,
+    PeopleStore,
+    SignedInRecords,
+)
 from firmchat.services.sessions import end_sessions
 
 FIRM = "firm-1"
@@ -21,7 +26,7 @@ SETTINGS = FirmSettings(clients_can_start_threads=False)
 @dataclass
 class InMemoryPeople:
     firms: dict[str, Firm] = field(default_factory=dict)
-    logins: dict[tuple[str, str], Login] = field(default_factory=dict)
+    login_records: dict[tuple[str, str], Login] = field(default_factory=dict)
     users: dict[tuple[str, str], tuple[FirmUser, frozenset[str]]] = field(default_factory=dict)
     contacts: dict[tuple[str, str, str], Contact] = field(default_factory=dict)
 
@@ -29,13 +34,33 @@ class InMemoryPeople:
         return self.firms.get(firm_id)
 
     def login(self, firm_id, subject):
-        return self.logins.get((firm_id, subject))
+        return self.login_records.get((firm_id, subject))
 
     def firm_user(self, firm_id, user_id):
         return self.users.get((firm_id, user_id))
 
     def contact(self, firm_id, account_id, contact_id):
         return self.contacts.get((firm_id, account_id, contact_id))
+
+    def logins(self, firm_id, subjects):
+        return [
+            self.login_records[firm_id, s] for s in subjects if (firm_id, s) in self.login_records
+        ]
+
+    def signed_in_records(self, firm_id, logins):
+        return SignedInRecords(
+            firm=self.firms.get(firm_id),
+            firm_users={
+                login.user_id: self.users[firm_id, login.user_id]
+                for login in logins
+                if (firm_id, login.user_id) in self.users
+            },
+            contacts={
+                (account, contact): found
+                for (firm, account, contact), found in self.contacts.items()
+                if firm == firm_id
+            },
+        )
 
 
 def _people(
@@ -60,7 +85,7 @@ def _people(
         ),
         frozenset({"acct-1"}),
     )
-    people.logins[(FIRM, "sub-u1")] = Login(
+    people.login_records[(FIRM, "sub-u1")] = Login(
         firm_id=FIRM, subject="sub-u1", principal_kind=PrincipalKind.FIRM_USER, user_id="u1"
     )
     people.contacts[(FIRM, "acct-1", "c1")] = Contact(
@@ -73,7 +98,7 @@ def _people(
         login_state=login_state,
         subject="sub-c1",
     )
-    people.logins[(FIRM, "sub-c1")] = Login(
+    people.login_records[(FIRM, "sub-c1")] = Login(
         firm_id=FIRM,
         subject="sub-c1",
         principal_kind=PrincipalKind.CLIENT_USER,
@@ -128,6 +153,28 @@ def test_no_active_record_is_the_same_401(people, subject):
 def test_the_subject_of_another_firm_is_nobody_here():
     with pytest.raises(NotAuthenticatedError):
         _people().principal_for(Caller(firm_id="firm-2", subject="sub-u1"))
+
+
+@pytest.mark.parametrize(
+    "people",
+    [{}, {"user_active": False}, {"login_state": LoginState.INVITED}, {"portal_access": False}],
+    ids=["active", "removed user", "invited", "portal access off"],
+)
+@pytest.mark.parametrize("firm_id", [FIRM, "firm-2"])
+def test_many_subjects_at_once_are_exactly_those_one_at_a_time_accepts(people, firm_id):
+    authenticator = _people(**people)
+    subjects = ["sub-u1", "sub-c1", "sub-unknown"]
+    one_at_a_time = []
+    for subject in subjects:
+        try:
+            one_at_a_time.append(
+                authenticator.principal_for(Caller(firm_id=firm_id, subject=subject))
+            )
+        except NotAuthenticatedError:
+            continue
+
+    assert authenticator.principals_for(firm_id, subjects) == one_at_a_time
+    assert authenticator.principals_for(firm_id, []) == []
 
 
 @dataclass
