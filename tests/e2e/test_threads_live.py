@@ -141,7 +141,7 @@ def test_each_person_receives_exactly_the_threads_they_may_see_in_order_once(
 
     # Creating a thread is pushed too: the first frame of whoever may see it.
     a, b = [("thread_created", "live-open-a")], [("thread_created", "live-open-b")]
-    expected = {
+    expected: dict[str, list[tuple[str, str | None]]] = {
         "owner": [
             *a,
             *b,
