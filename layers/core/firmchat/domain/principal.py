@@ -5,10 +5,11 @@ names a subject; the people service maps that subject to exactly one active reco
 firm (a firm user, or a contact with portal access and an activated login) and builds this
 model from it. Nothing in it ever comes from a request body.
 
-How assignments are known: a member's assigned client accounts are loaded with the member
-(one query over the member's own item collection) into `assigned_account_ids`, so the policy
-can answer without another read. Owners and admins see every account; so does a member with
-the all-accounts right. A client user acts for exactly one account, `account_id`.
+How assignments are known: a member's assigned client accounts are kept on the member's own
+item (a set changed in the same transaction as the assignment items) and loaded with it into
+`assigned_account_ids`, so the policy can answer without another read. Owners and admins
+see every account; so does a member with the all-accounts right. A client user acts for
+exactly one account, `account_id`.
 """
 
 from enum import StrEnum
