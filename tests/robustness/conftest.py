@@ -1,0 +1,76 @@
+"""A firm of four people (owner, assigned member, two contacts of one account) with the
+thread and message services on their real adapters in moto; pushes are recorded."""
+
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+import pytest
+
+from firmchat.adapters.people import DynamoPeopleStore
+from firmchat.adapters.threads import DynamoThreadStore
+from firmchat.domain.caller import Caller
+from firmchat.domain.policy import ThreadFacts
+from firmchat.domain.principal import Principal, Role
+from firmchat.domain.threads import NewMessage, NewThread
+from firmchat.services.directory import PeopleDirectory
+from firmchat.services.identity import Authenticator
+from firmchat.services.messages import Messages
+from firmchat.services.threads import Threads
+from tests.support.people import Seeder
+
+ACCOUNT = "acc-1"
+_ids = count()
+
+
+def new_message(text: str = "Hello") -> NewMessage:
+    return NewMessage(client_id=f"robust-{next(_ids):08d}", body=f"<p>{text}</p>")
+
+
+def new_thread(subject: str = "Year-end") -> NewThread:
+    return NewThread(account_id=ACCOUNT, subject=subject, message=new_message())
+
+
+@dataclass
+class RecordedEvents:
+    published: list[dict[str, Any]] = field(default_factory=list)
+
+    def publish(
+        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
+    ) -> None:
+        self.published.append(frame)
+
+
+@dataclass
+class Firm:
+    threads: Threads
+    messages: Messages
+    events: RecordedEvents
+    people: dict[str, Principal]
+
+
+@pytest.fixture
+def new_firm(core_settings):
+    """Makes a new firm each call (a property test wants one an example)."""
+    firms = count()
+
+    def make() -> Firm:
+        firm_id = f"firm-{next(firms)}"
+        seeder = Seeder()
+        seeder.firm(firm_id, f"{firm_id}-owner")
+        seeder.account(firm_id, ACCOUNT)
+        seeder.firm_user(firm_id, "member", f"{firm_id}-member", Role.MEMBER, assigned=[ACCOUNT])
+        for contact in ("anna", "ben"):
+            seeder.client_user(firm_id, ACCOUNT, contact, f"{firm_id}-{contact}")
+        authenticator = Authenticator(DynamoPeopleStore())
+        people = {
+            who: authenticator.principal_for(Caller(firm_id=firm_id, subject=f"{firm_id}-{who}"))
+            for who in ("owner", "member", "anna", "ben")
+        }
+        store, directory = DynamoThreadStore(), PeopleDirectory(DynamoPeopleStore())
+        events = RecordedEvents()
+        return Firm(
+            Threads(store, directory, events), Messages(store, directory, events), events, people
+        )
+
+    return make
