@@ -6,6 +6,7 @@ policy allows (the thread's audience), in order, once; nobody else gets anything
 import json
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,12 +104,11 @@ def people(endpoints, http, id_token) -> Iterator[dict[str, Person]]:
     _restore_portal_access(
         http, tokens["owner"], _account_id(http, tokens["owner"], "Ada Lovelace")
     )
-    sockets = {name: _open(endpoints, http, token) for name, token in tokens.items()}
-    try:
-        yield {name: Person(tokens[name], socket) for name, socket in sockets.items()}
-    finally:
-        for socket in sockets.values():
-            socket.close()
+    with ExitStack() as open_sockets:
+        yield {
+            name: Person(token, open_sockets.enter_context(_open(endpoints, http, token)))
+            for name, token in tokens.items()
+        }
 
 
 def _post_http(http: httpx.Client, person: Person, thread_id: str, client_id: str) -> None:
