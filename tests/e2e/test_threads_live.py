@@ -15,7 +15,7 @@ import jwt
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from firmchat.domain.keys import connections_partition
+from firmchat.domain.keys import connection_sort_key, connections_partition
 from localcloud.cloud import Endpoints
 
 WAIT_SECONDS = 30
@@ -193,17 +193,58 @@ def test_a_closed_socket_is_forgotten_and_the_others_still_receive(
         assert people[name].no_frame_arrived(), name
 
 
+def _recorded_connection_ids(
+    aws_client: Any, endpoints: Endpoints, firm_id: str, subject: str
+) -> set[str]:
+    items = aws_client("dynamodb").query(
+        TableName=endpoints.resources["ChatTable"],
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": connections_partition(firm_id)}},
+    )["Items"]
+    return {item["connection_id"]["S"] for item in items if item["subject"]["S"] == subject}
+
+
+def _subject(token: str) -> str:
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
 def _forgotten(aws_client: Any, endpoints: Endpoints, firm_id: str, token: str) -> bool:
     """Whether no connection of the token's subject is recorded, within a bounded wait."""
-    subject = jwt.decode(token, options={"verify_signature": False})["sub"]
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        items = aws_client("dynamodb").query(
-            TableName=endpoints.resources["ChatTable"],
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": connections_partition(firm_id)}},
-        )["Items"]
-        if all(item["subject"]["S"] != subject for item in items):
+        if not _recorded_connection_ids(aws_client, endpoints, firm_id, _subject(token)):
             return True
         time.sleep(0.1)
     return False
+
+
+def test_a_connection_the_gateway_no_longer_knows_answers_410_and_is_forgotten(
+    people, http, aws_client, endpoints, firm_id
+):
+    """A socket can end without `$disconnect` reaching the function (API Gateway delivers
+    it on a best-effort basis): its record stays until a push meets 410 GoneException."""
+    owner = people["owner"].token
+    thread_b = _thread(
+        http, owner, _account_id(http, owner, "Charles & Georgiana Babbage"), "live-open-d"
+    )
+    subject = _subject(people["client_b"].token)
+    (live,) = _recorded_connection_ids(aws_client, endpoints, firm_id, subject)
+    ghost = "GhostConnAAAA="
+    now = int(time.time())
+    aws_client("dynamodb").put_item(
+        TableName=endpoints.resources["ChatTable"],
+        Item={
+            "PK": {"S": connections_partition(firm_id)},
+            "SK": {"S": connection_sort_key(subject, ghost)},
+            "subject": {"S": subject},
+            "connection_id": {"S": ghost},
+            "connected_at": {"N": str(now)},
+            "expires_at": {"N": str(now + 3600)},
+        },
+    )
+
+    _post_http(http, people["owner"], thread_b, "live-http-6")
+
+    people["client_b"].receive_until(lambda f: _summary(f) == ("message", "live-http-6"))
+    # The push met 410 for the ghost inside the request, which forgot it; the live one stays.
+    assert _recorded_connection_ids(aws_client, endpoints, firm_id, subject) == {live}
