@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
 from firmchat.adapters.aws import connections_api, dynamodb
 from firmchat.config import required_setting
@@ -14,6 +15,7 @@ from firmchat.domain.keys import (
     connections_partition,
     subject_connections_prefix,
 )
+from firmchat.observability import logger
 
 # API Gateway closes a WebSocket after two hours at most; the record outlives it a little.
 CONNECTION_RECORD_SECONDS = 2 * 3600 + 600
@@ -72,13 +74,21 @@ class ConnectionPusher:
         self._api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
 
     def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
-        """Returns False when the connection is gone (410), so the caller can forget it."""
+        """Returns False when the connection is gone (410), so the caller can forget it.
+        Any other failure (after the client's retries) loses this frame for this socket
+        only: it is logged, and the caller goes on to the other sockets, as the change the
+        frame tells of is already stored."""
         try:
             self._api.post_to_connection(
                 ConnectionId=connection_id, Data=json.dumps(payload).encode()
             )
         except self._api.exceptions.GoneException:
             return False
+        except ClientError as error:
+            logger.warning(
+                "a push failed; the socket misses this frame",
+                extra={"connection_id": connection_id, "error": error.response["Error"]},
+            )
         return True
 
     def close(self, connection_id: str) -> None:
