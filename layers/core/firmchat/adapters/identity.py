@@ -37,6 +37,10 @@ class CognitoIdentity:
             attributes = self._cognito.admin_get_user(UserPoolId=self._pool, Username=email)[
                 "UserAttributes"
             ]
+        except self._cognito.exceptions.InvalidParameterException as error:
+            raise InvalidInputError(
+                "email: the sign-in service does not accept this address; check it"
+            ) from error
         values = {attribute["Name"]: attribute.get("Value", "") for attribute in attributes}
         if values.get(FIRM_CLAIM) != firm_id:
             raise ConflictError(
