@@ -36,7 +36,7 @@ print(json.dumps({"ms": elapsed_ms, "peak_mib": peak_mib}))
 """
 
 
-class _NamingResolver(Resolver):
+class NamingResolver(Resolver):
     """Answers every resource reference with a plausible name: importing a function needs
     its settings to be present, not to point at anything real (no AWS call happens)."""
 
@@ -76,7 +76,7 @@ def _child_environment(spec: FunctionSpec | None) -> dict[str, str]:
 
 
 def measure(rounds: int) -> Samples:
-    specs = function_specs(_NamingResolver(load_template()))
+    specs = function_specs(NamingResolver(load_template()))
     subjects: dict[str, tuple[str, str, dict[str, str]]] = {
         BASELINE: ("", "boto3", _child_environment(None)),
         **{

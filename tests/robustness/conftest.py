@@ -1,12 +1,17 @@
-"""A firm of four people (owner, assigned member, two contacts of one account) with the
-thread and message services on their real adapters in moto; pushes are recorded."""
+"""Fast suites: a firm of four people (owner, assigned member, two contacts of one account)
+with the thread and message services on their real adapters in moto; pushes are recorded.
+Slow suites: the local cloud as a child process, its demo logins signed in by role, and a
+tally of what they did, printed at the end of the run."""
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
 import pytest
 
+from bench.local_session import DemoSession
 from firmchat.adapters.people import DynamoPeopleStore
 from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.caller import Caller
@@ -17,6 +22,8 @@ from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
+from localcloud.cloud import Endpoints
+from localcloud.process import LocalCloudProcess
 from tests.support.people import Seeder
 
 ACCOUNT = "acc-1"
@@ -74,3 +81,50 @@ def new_firm(core_settings):
         )
 
     return make
+
+
+# ---------------------------------------------------------------- the slow suites
+
+
+@dataclass
+class Tally:
+    """What a slow suite did, printed at the end of the run (docs/reliability.md quotes it)."""
+
+    lines: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, suite: str, what: str, number: int = 1) -> None:
+        self.lines.setdefault(suite, Counter())[what] += number
+
+
+TALLY = Tally()
+
+
+@pytest.fixture(scope="session")
+def tally() -> Tally:
+    return TALLY
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for suite, counts in TALLY.lines.items():
+        figures = ", ".join(f"{what}: {number}" for what, number in sorted(counts.items()))
+        terminalreporter.write_line(f"robustness {suite}: {figures}")
+
+
+@pytest.fixture(scope="session")
+def local_cloud() -> Iterator[Endpoints]:
+    """The local cloud with its demo firm, as `make run` starts it, for the slow suites."""
+    with LocalCloudProcess() as cloud:
+        assert cloud.endpoints is not None
+        yield cloud.endpoints
+
+
+@pytest.fixture(scope="session")
+def sessions(local_cloud: Endpoints) -> dict[str, DemoSession]:
+    """Signed-in demo logins by role: owner, admin, member (assigned to one account), client."""
+    logins = {
+        "owner": "owner",
+        "admin": "admin",
+        "member": "member assigned to Lovelace",
+        "client": "contact of Lovelace",
+    }
+    return {role: DemoSession.sign_in(local_cloud, who) for role, who in logins.items()}
