@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; each bootstraps .venv by itself.
-.PHONY: run test build bench
+.PHONY: run test build bench robustness
 
 run:  ## the local cloud with demo data
 	bash scripts/bootstrap.sh
@@ -15,3 +15,7 @@ build:  ## sam build for arm64 without Docker (uses .venv's Python 3.13)
 bench:  ## every measurement; tables printed and written to docs/performance.md
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m bench
+
+robustness:  ## the long robustness suites (schemathesis, load, long property runs); make test runs the fast ones
+	bash scripts/bootstrap.sh
+	.venv/bin/pytest -m slow tests/robustness

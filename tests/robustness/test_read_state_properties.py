@@ -32,7 +32,7 @@ def test_unread_counts_follow_every_post_and_read(new_firm, actions):
 
 
 @pytest.mark.slow
-@_explore(60)
+@_explore(30)
 @given(steps)
 def test_unread_counts_follow_every_post_and_read_at_length(new_firm, actions):
     check_unread(new_firm(), actions)
