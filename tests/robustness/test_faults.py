@@ -153,12 +153,6 @@ def test_a_post_throttled_past_its_retries_stores_nothing_and_its_resend_stores_
     assert stored_client_ids(firm, thread.thread_id).count(message.client_id) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a post whose write committed but whose answer was lost is found by its "
-    "client id on the service's retry and returned, but its push is never published "
-    "(layers/core/firmchat/services/messages.py, Messages.post, the sent_before branch)",
-)
 def test_a_write_whose_answer_is_lost_is_stored_once_and_pushed_once(new_firm):
     firm = new_firm()
     thread = firm.threads.create(firm.people["owner"], new_thread())[0]

@@ -56,6 +56,10 @@ class Messages:
     ) -> tuple[MessageView, bool]:
         """The message and whether it was made now (False: a retry of the same client id)."""
         body = parse_message(new.body)
+        # Set once this call has sent a write: if the message then turns up under its client
+        # id, that write committed and only its answer was lost (botocore's retry of it
+        # then fails its condition), so the message is this call's to announce.
+        wrote = False
         for _ in range(ATTEMPTS):
             thread, context = self._context(
                 principal, thread_id, Operation.POST_MESSAGE, new.client_id
@@ -66,9 +70,10 @@ class Messages:
                         "a message with this id was already sent with other content; "
                         "use a new id for a new message"
                     )
-                return MessageView.of(
-                    self._store.message(thread, context.sent_before.seq), thread
-                ), False
+                found = MessageView.of(self._store.message(thread, context.sent_before.seq), thread)
+                if wrote:
+                    self._announce(thread, found)
+                return found, wrote
             _refuse_if_archived(thread)
             message = Message(
                 thread_id=thread_id,
@@ -80,21 +85,25 @@ class Messages:
                 mentions=checked_mentions(self._directory, principal, new.mentions),
                 created_at=self._now(),
             )
+            wrote = True
             try:
                 updated = self._store.append(thread, message, new.digest(), context.read_seq)
             except StaleWriteError:
                 continue
             view = MessageView.of(message, updated)
-            self._events.publish(
-                updated.facts(),
-                {
-                    "type": "message",
-                    "thread": updated.model_dump(mode="json"),
-                    "message": view.model_dump(mode="json"),
-                },
-            )
+            self._announce(updated, view)
             return view, True
         raise StaleWriteError
+
+    def _announce(self, thread: Thread, view: MessageView) -> None:
+        self._events.publish(
+            thread.facts(),
+            {
+                "type": "message",
+                "thread": thread.model_dump(mode="json"),
+                "message": view.model_dump(mode="json"),
+            },
+        )
 
     def of_thread(
         self, principal: Principal, thread_id: str, size: int, cursor: str | None
