@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.report import Samples, run_in_rounds, table
+from bench.report import Samples, percentile, run_in_rounds, table
 from localcloud.lambdas import FunctionSpec, function_specs
 from localcloud.template import Resolver, load_template
 
@@ -95,11 +95,6 @@ def measure(rounds: int) -> Samples:
     return samples
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def render(samples: Samples) -> str:
     baseline = statistics.median(sample["ms"] for sample in samples[BASELINE])
     rows: list[list[Any]] = []
@@ -111,7 +106,7 @@ def render(samples: Samples) -> str:
                 name,
                 len(runs),
                 f"{p50:.0f}",
-                f"{_percentile(times, 0.9):.0f}",
+                f"{percentile(times, 0.9):.0f}",
                 f"{p50 / baseline:.1f}x",
                 f"{max(run['peak_mib'] for run in runs):.0f}",
             ]

@@ -29,16 +29,11 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.local_session import DemoSession
-from bench.report import table, write_section
+from bench.report import percentile, table, write_section
 from localcloud.process import LocalCloudProcess
 
 RECEIVERS = (10, 100, 500)
 _ids = count()
-
-
-def p50_p99(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.99 * len(ordered)))]
 
 
 @contextmanager
@@ -139,7 +134,7 @@ async def bare_fan_out(port: int, receivers: int, messages: int, payload: str) -
 
 
 def _row(name: str, latencies: list[float]) -> list[object]:
-    p50, p99 = p50_p99(latencies)
+    p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
     return [name, len(latencies), f"{p50:.1f}", f"{p99:.1f}"]
 
 

@@ -33,6 +33,12 @@ def machine() -> str:
     )
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile (`fraction` 0.5 is the median of an odd count)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table, readable as is in a terminal."""
     cells = [list(map(str, header)), *[list(map(str, row)) for row in rows]]
