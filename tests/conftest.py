@@ -13,8 +13,8 @@ from moto import mock_aws
 
 from firmchat.domain.people import FirmUser
 from localcloud.lambdas import LocalFunction, function_specs
-from localcloud.provision import create_tables
-from localcloud.template import REPO_ROOT, Resolver, load_template, resources_of_type
+from localcloud.provision import create_email_identities, create_tables, create_user_pools
+from localcloud.template import REPO_ROOT, Resolver, load_template
 from tests.support.aws_calls import Calls, recorder
 from tests.support.people import Seeder
 
@@ -42,26 +42,6 @@ def template() -> dict[str, Any]:
     return load_template()
 
 
-def _create_user_pool(resolver: Resolver) -> None:
-    """The template's user pool (sign-in by email, `custom:firm_id`, password policy)."""
-    properties = resolver.resolve(resources_of_type(resolver.template, "AWS::Cognito::UserPool"))
-    (logical_id, resource), *_ = properties.items()
-    pool = resource["Properties"]
-    created = boto3.client("cognito-idp").create_user_pool(
-        PoolName=pool["UserPoolName"],
-        UsernameAttributes=pool["UsernameAttributes"],
-        Schema=pool["Schema"],
-        Policies=pool["Policies"],
-        AdminCreateUserConfig=pool["AdminCreateUserConfig"],
-    )["UserPool"]
-    resolver.refs[logical_id] = created["Id"]
-    resolver.attributes[(logical_id, "Arn")] = created["Arn"]
-
-
-def _verify_sender(resolver: Resolver) -> None:
-    boto3.client("sesv2").create_email_identity(EmailIdentity=resolver.ref("SenderAddress"))
-
-
 @pytest.fixture
 def aws(template: dict[str, Any]) -> Iterator[Resolver]:
     """moto in this process, holding the template's tables, user pool and sender identity;
@@ -69,8 +49,8 @@ def aws(template: dict[str, Any]) -> Iterator[Resolver]:
     with mock_aws():
         resolver = Resolver(template, refs={"WebSocketApi": "localws"})
         create_tables(resolver, boto3.client("dynamodb"))
-        _create_user_pool(resolver)
-        _verify_sender(resolver)
+        create_user_pools(resolver, boto3.client("cognito-idp"))
+        create_email_identities(resolver, boto3.client("sesv2"))
         yield resolver
 
 

@@ -11,7 +11,9 @@ from localcloud.aws import LocalAws
 from localcloud.template import Resolver, resources_of_type
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 STACK_NAME = "firmchat-local"
 
@@ -147,9 +149,8 @@ _USER_POOL_CLIENT_SETTINGS = (
 )
 
 
-def create_user_pools(resolver: Resolver, aws: LocalAws) -> None:
+def create_user_pools(resolver: Resolver, cognito: "CognitoIdentityProviderClient") -> None:
     """User pools, then their app clients (which `!Ref` their pool)."""
-    cognito = aws.session.client("cognito-idp", endpoint_url=aws.endpoint)
     for logical_id, properties in _of_type(resolver, "AWS::Cognito::UserPool").items():
         settings = {key: properties[key] for key in _USER_POOL_SETTINGS if key in properties}
         pool = cognito.create_user_pool(
@@ -168,9 +169,8 @@ def create_user_pools(resolver: Resolver, aws: LocalAws) -> None:
         resolver.refs[logical_id] = client["UserPoolClient"]["ClientId"]
 
 
-def create_email_identities(resolver: Resolver, aws: LocalAws) -> None:
+def create_email_identities(resolver: Resolver, sesv2: "SESV2Client") -> None:
     """SES identities; moto treats them as verified, so sending from them works at once."""
-    sesv2 = aws.session.client("sesv2", endpoint_url=aws.endpoint)
     for logical_id, properties in _of_type(resolver, "AWS::SES::EmailIdentity").items():
         sesv2.create_email_identity(EmailIdentity=properties["EmailIdentity"])
         resolver.refs[logical_id] = properties["EmailIdentity"]
@@ -237,8 +237,8 @@ def provision(resolver: Resolver, aws: LocalAws) -> None:
     """Every resource moto can hold, in the order their references need."""
     create_tables(resolver, aws.session.client("dynamodb", endpoint_url=aws.endpoint))
     create_buckets(resolver, aws)
-    create_user_pools(resolver, aws)
-    create_email_identities(resolver, aws)
+    create_user_pools(resolver, aws.session.client("cognito-idp", endpoint_url=aws.endpoint))
+    create_email_identities(resolver, aws.session.client("sesv2", endpoint_url=aws.endpoint))
     create_queues(resolver, aws)
     name_unprovisioned(resolver)
     create_schedule_groups(resolver, aws)
