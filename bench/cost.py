@@ -253,8 +253,9 @@ def main(argv: list[str] | None = None) -> str:
         f"""Dollars per million messages posted (one message, with its pushes), by service,
 at AWS list prices. Per-message figures come from the requests counted when a contact posts
 to a thread whose receivers are all online, each on one socket (the `requests_per_operation`
-harness). Every connected person of the firm has their principal loaded to apply the access
-policy, so firmchat's reads grow with who is online; the naive design reads less but
+harness). The firm's connected people are loaded in batches (two BatchGetItem per 100)
+to apply the access policy, so firmchat's requests stay flat while its read units grow with
+who is online; the naive design reads less but
 pushes to everyone online in the deployment, whichever firm they belong to. "Over the
 timeout" marks a modelled Lambda time beyond the template's function timeout: the pushes
 are sent one after the other.
