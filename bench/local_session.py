@@ -18,8 +18,24 @@ class DemoSession:
     @classmethod
     def sign_in(cls, endpoints: Endpoints, who: str) -> "DemoSession":
         login = next(login for login in endpoints.logins if login["who"] == who)
+        portal = "firm" if login["portal"] == "firm" else "client"
+        return cls.sign_in_with(
+            endpoints, str(login["email"]), str(login["password"]), portal=portal, who=who
+        )
+
+    @classmethod
+    def sign_in_with(
+        cls,
+        endpoints: Endpoints,
+        email: str,
+        password: str,
+        *,
+        portal: str = "firm",
+        who: str | None = None,
+    ) -> "DemoSession":
+        """Any activated login of the local pool, through its portal's app client."""
         client_id = endpoints.resources[
-            "FirmPortalClient" if login["portal"] == "firm" else "ClientPortalClient"
+            "FirmPortalClient" if portal == "firm" else "ClientPortalClient"
         ]
         cognito = boto3.client(
             "cognito-idp",
@@ -31,9 +47,9 @@ class DemoSession:
         answer = cognito.initiate_auth(
             ClientId=client_id,
             AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": str(login["email"]), "PASSWORD": str(login["password"])},
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
-        return cls(endpoints, who, str(answer["AuthenticationResult"]["IdToken"]))
+        return cls(endpoints, who or email, str(answer["AuthenticationResult"]["IdToken"]))
 
     @property
     def headers(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ from localcloud.demo import DemoLogin, seed
 from localcloud.http_gateway import HttpApi, http_api_app, http_api_id
 from localcloud.lambdas import LocalFunctions, environment
 from localcloud.mail import Outbox, mail_routes
+from localcloud.moto_dynamodb import install as hold_volume
 from localcloud.provision import provision
 from localcloud.scheduler import Clock, Scheduler
 from localcloud.servers import MotoServer, bind
@@ -126,6 +127,7 @@ class LocalCloud:
     def start(self) -> Endpoints:
         listeners = self._bind()
         outbox = Outbox()
+        hold_volume()
         self._moto = MotoServer(listeners["moto"], outbox.recorder)
         self._moto.start()
         aws = LocalAws(self._moto.endpoint, self._region)
