@@ -33,7 +33,9 @@ from localcloud.process import LocalCloudProcess
 
 TITLE = "Soak: the local cloud at a firm's volume"
 _LINK = re.compile(r"/invitation#(\S+)")
-_RESULTS = re.compile(r"^<!-- soak:(?P<label>[^ ]+) -->\n(?P<body>.*?)\n<!-- /soak -->", re.M | re.S)
+_RESULTS = re.compile(
+    r"^<!-- soak:(?P<label>[^ ]+) -->\n(?P<body>.*?)\n<!-- /soak -->", re.M | re.S
+)
 
 
 def _invite(endpoints: Endpoints, owner: httpx.Client, mail: httpx.Client, number: int) -> str:
@@ -207,7 +209,9 @@ def main(argv: list[str] | None = None) -> str:
         f"{body}\n\nCtrl+C with posts in flight: stopped in {stop_seconds:.2f} s."
     )
     description = (__doc__ or "").split("\n\n    python")[0]
-    write_section(TITLE, "python -m bench.soak", f"{description}\n\n{_results(arguments.label, run)}")
+    write_section(
+        TITLE, "python -m bench.soak", f"{description}\n\n{_results(arguments.label, run)}"
+    )
     return f"{body}\nCtrl+C with posts in flight: stopped in {stop_seconds:.2f} s."
 
 

@@ -56,7 +56,7 @@ def _everything(client: Any) -> list[dict[str, Any]]:
 class Stream:
     def __init__(self, client: Any) -> None:
         self.arn = client.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
-        self.streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+        self.streams: Any = boto3.client("dynamodbstreams", region_name="us-east-1")
         self.shard = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"][
             "Shards"
         ][0]["ShardId"]

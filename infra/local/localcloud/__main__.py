@@ -106,7 +106,7 @@ def main(argv: list[str]) -> int:
             partial.write_text(json.dumps(endpoints.as_dict(), indent=2))
             partial.replace(arguments.ready_file)
         # A parent that is killed cannot interrupt us: watch that it is still there.
-        while not stop.wait(1.0):
+        while not stop.wait(0.2):
             if arguments.parent_pid is not None and os.getppid() != arguments.parent_pid:
                 break
     finally:
@@ -116,4 +116,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: that would wait for every function invocation still queued on the
+    # gateways' worker threads, and all they would change is memory about to be freed.
+    os._exit(code)

@@ -7,6 +7,7 @@ the scheduler and the demo data.
 """
 
 import asyncio
+import contextlib
 import logging
 import socket
 import threading
@@ -31,6 +32,7 @@ from localcloud.servers import MotoServer, bind
 from localcloud.streams import StreamPollers, StreamSource
 from localcloud.template import TEMPLATE_PATH, Resolver, load_template, resources_of_type
 from localcloud.ws_gateway import (
+    InProcessManagementApi,
     WebSocketApi,
     WebSocketGateway,
     management_routes,
@@ -38,6 +40,10 @@ from localcloud.ws_gateway import (
 )
 
 log = logging.getLogger("localcloud")
+
+# The longest each part may take to stop (a function invocation in flight is not waited
+# for: the threads that run them end with the process).
+STOP_PART_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class LocalCloud:
         self._pollers: StreamPollers | None = None
         self._scheduler: Scheduler | None = None
         self._listeners: list[socket.socket] = []
+        self._management: InProcessManagementApi | None = None
 
     def _bind(self) -> dict[str, socket.socket]:
         """Binds every port before anything starts, so a taken one stops the start cleanly."""
@@ -153,6 +160,10 @@ class LocalCloud:
         gateway = WebSocketGateway(
             WebSocketApi.from_template(resolver, functions), self._region, resolver.account_id
         )
+        self._management = InProcessManagementApi(
+            gateway, self._loop, f"{console_url}/{gateway.api.stage}"
+        )
+        self._management.install()
         self._scheduler = Scheduler(aws, functions, Clock())
         console = Starlette(
             routes=[
@@ -230,7 +241,12 @@ class LocalCloud:
         servers = [
             uvicorn.Server(
                 uvicorn.Config(
-                    app, lifespan="off", ws="none", log_level="warning", access_log=False
+                    app,
+                    lifespan="off",
+                    ws="none",
+                    log_level="warning",
+                    access_log=False,
+                    timeout_graceful_shutdown=1,
                 )
             )
             for app, _ in apps
@@ -248,23 +264,31 @@ class LocalCloud:
         finally:
             ready.set()
         await self._stopping.wait()
+        # Every part's state is in this process's memory and ends with it: nothing is
+        # waited for that would make Ctrl+C slow ($disconnect, requests in flight).
+        gateway.stopping = True
         ws_server.close()
-        await ws_server.wait_closed()
         for server in servers:
-            server.should_exit = True
-        await asyncio.gather(*tasks)
+            server.should_exit = server.force_exit = True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_PART_SECONDS):
+                await ws_server.wait_closed()
+                await asyncio.gather(*tasks)
 
     def stop(self) -> None:
         """Stops every part, in the reverse order of their start; safe to call twice."""
+        if self._management is not None:
+            self._management.uninstall()
+            self._management = None
         if self._loop_thread is not None:
             self._loop.call_soon_threadsafe(self._stopping.set)
-            self._loop_thread.join()
+            self._loop_thread.join(STOP_PART_SECONDS + 0.5)
             self._loop_thread = None
         if self._pollers is not None:
-            self._pollers.stop()
+            self._pollers.stop(STOP_PART_SECONDS)
             self._pollers = None
         if self._scheduler is not None:
-            self._scheduler.stop()
+            self._scheduler.stop(STOP_PART_SECONDS)
             self._scheduler = None
         if self._moto is not None:
             self._moto.stop()
@@ -272,7 +296,7 @@ class LocalCloud:
         for listener in self._listeners:
             listener.close()
         self._listeners = []
-        if not self._loop.is_closed():
+        if not self._loop.is_closed() and not self._loop.is_running():
             self._loop.close()
 
     def __enter__(self) -> Endpoints:

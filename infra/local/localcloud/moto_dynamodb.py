@@ -38,7 +38,6 @@ _original_add = StreamShard.add
 _original_get = StreamShard.get
 _original_iterator_init = ShardIterator.__init__
 _original_get_records = DynamoDBStreamsBackend.get_records
-_installed = False
 
 
 @dataclass
@@ -194,9 +193,5 @@ PATCHES: list[tuple[type, str, Callable[..., Any]]] = [
 
 def install() -> None:
     """Patches moto's classes in this process; safe to call twice."""
-    global _installed
-    if _installed:
-        return
     for owner, name, replacement in PATCHES:
         setattr(owner, name, replacement)
-    _installed = True

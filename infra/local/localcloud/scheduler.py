@@ -175,7 +175,8 @@ class Scheduler:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, seconds: float) -> None:
+        """Stops firing; a firing in flight is left to end with the process after `seconds`."""
         self._stopping.set()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(seconds)

@@ -14,12 +14,14 @@ event source mapping does:
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from botocore.exceptions import ClientError
 from moto.events.models import EventPattern
 
 from localcloud.aws import LocalAws, deliver
@@ -29,6 +31,7 @@ from localcloud.template import Resolver, function_events
 log = logging.getLogger("localcloud.streams")
 
 POLL_SECONDS = 0.25
+REFRESH_SECONDS = 5.0
 _MAX_BACKOFF_SECONDS = 5.0
 
 
@@ -94,30 +97,76 @@ def _lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 
 
 class ShardPoller:
-    """Feeds one shard of a stream to one function, in order, a batch at a time."""
+    """Feeds one shard of a stream to one function, in order, a batch at a time.
+
+    It keeps the sequence number of the last record it read: when the shard's iterator
+    fails (expired, trimmed, the shard replaced) or has been idle for `REFRESH_SECONDS`,
+    a new one is taken after that number, so no error stops the records for good."""
 
     def __init__(self, source: StreamSource, aws: LocalAws, shard_id: str) -> None:
         self._source = source
         self._shard_id = shard_id
         self._streams = aws.session.client("dynamodbstreams", endpoint_url=aws.endpoint)
         self._aws = aws
-        self._iterator: str | None = self._streams.get_shard_iterator(
-            StreamArn=source.stream_arn,
-            ShardId=shard_id,
-            ShardIteratorType=source.starting_position,  # type: ignore[arg-type]
-        )["ShardIterator"]
+        self._last_sequence: str | None = None
+        self._idle_since = time.monotonic()
+        self._iterator = self._new_iterator("TRIM_HORIZON")
+        if source.starting_position == "LATEST":
+            # Read past what is there now: the position is then a sequence number to go on
+            # from, and an iterator taken again cannot skip what arrives meanwhile.
+            while self._read():
+                pass
         self._pending: list[dict[str, Any]] = []
         # Sizes of the halves still to try after bisecting a failed batch, first first.
         self._planned: list[int] = []
         self._attempts = 0
 
-    def _fetch(self) -> None:
+    def _new_iterator(self, start: str) -> str | None:
+        """An iterator after the last record read; from `start` when none was read yet."""
+        shards = self._streams.describe_stream(StreamArn=self._source.stream_arn)[
+            "StreamDescription"
+        ]["Shards"]
+        if not shards:
+            return None
+        if all(shard["ShardId"] != self._shard_id for shard in shards):
+            log.warning("%s is gone; following %s", self._shard_id, shards[-1]["ShardId"])
+            self._shard_id = shards[-1]["ShardId"]
+        where: dict[str, Any] = {"ShardIteratorType": start}
+        if self._last_sequence is not None:
+            where = {
+                "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                "SequenceNumber": self._last_sequence,
+            }
+        answer = self._streams.get_shard_iterator(
+            StreamArn=self._source.stream_arn, ShardId=self._shard_id, **where
+        )
+        return str(answer["ShardIterator"])
+
+    def _read(self) -> list[dict[str, Any]]:
+        """The next records of the shard; a failed or idle iterator is taken again first."""
+        if self._iterator is None or time.monotonic() - self._idle_since > REFRESH_SECONDS:
+            self._iterator = self._new_iterator("TRIM_HORIZON")
+            self._idle_since = time.monotonic()
         if self._iterator is None:
-            return
-        page = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
+            return []
+        try:
+            page = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
+        except ClientError as error:
+            log.warning("%s: %s; the iterator is taken again", self._source.stream_arn, error)
+            if error.response["Error"]["Code"] == "TrimmedDataAccessException":
+                self._last_sequence = None  # lost to the 24 hours: go on from the oldest kept
+            self._iterator = None
+            return []
         self._iterator = page.get("NextShardIterator")
-        for record in page["Records"]:
-            converted = _lambda_record(dict(record), self._source.stream_arn)
+        records: list[dict[str, Any]] = [dict(record) for record in page["Records"]]
+        if records:
+            self._last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
+            self._idle_since = time.monotonic()
+        return records
+
+    def _fetch(self) -> None:
+        for record in self._read():
+            converted = _lambda_record(record, self._source.stream_arn)
             if self._source.wants(converted):
                 self._pending.append(converted)
 
@@ -253,7 +302,10 @@ class StreamPollers:
         for thread in self._threads:
             thread.start()
 
-    def stop(self) -> None:
+    def stop(self, seconds: float) -> None:
+        """Stops the pollers; one in the middle of an invocation is left to end with the
+        process after `seconds`."""
         self._stop.set()
+        deadline = time.monotonic() + seconds
         for thread in self._threads:
-            thread.join()
+            thread.join(max(0.0, deadline - time.monotonic()))

@@ -18,14 +18,16 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, cast
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import boto3
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -192,6 +194,8 @@ class WebSocketGateway:
         self._accepted: dict[ServerConnection, LiveConnection] = {}
         self.connections: dict[str, LiveConnection] = {}
         self.idle_timeout_seconds: float = IDLE_TIMEOUT_SECONDS
+        # Set when the local cloud stops: sockets then close without running $disconnect.
+        self.stopping = False
 
     async def serve(self, listener: Any) -> Server:
         return await serve(
@@ -374,7 +378,7 @@ class WebSocketGateway:
 
     async def _on_disconnect(self, live: LiveConnection) -> None:
         route = self.api.routes.get("$disconnect")
-        if route is None:
+        if route is None or self.stopping:
             return
         context = self._request_context(live, "$disconnect", "DISCONNECT")
         context["disconnectStatusCode"] = live.socket.close_code or 1006
@@ -414,17 +418,53 @@ class WebSocketGateway:
 
 
 _REASONS = {401: "Unauthorized", 403: "Forbidden", 500: "Internal server error"}
+_IN_PROCESS_SECONDS = 10
 
 
 def _iso(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
-def _gone(connection_id: str) -> Response:
-    return JSONResponse(
+type Answer = tuple[int, dict[str, str], bytes]
+
+
+def _json(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
+    content = json.dumps(body).encode()
+    return status, {"content-type": "application/json", **(headers or {})}, content
+
+
+def _gone(connection_id: str) -> Answer:
+    return _json(
+        410,
         {"message": f"the connection {connection_id} is gone"},
-        status_code=410,
-        headers={"x-amzn-ErrorType": "GoneException"},
+        {"x-amzn-ErrorType": "GoneException"},
+    )
+
+
+async def manage(gateway: WebSocketGateway, method: str, connection_id: str, data: bytes) -> Answer:
+    """The management API's answer to `method /{stage}/@connections/{connection_id}`."""
+    if method == "POST":
+        if len(data) > MESSAGE_LIMIT_BYTES:
+            return _json(
+                413,
+                {"message": "the message exceeds 128 KB"},
+                {"x-amzn-ErrorType": "PayloadTooLargeException"},
+            )
+        sent = await gateway.post(connection_id, data)
+        return (200, {}, b"") if sent else _gone(connection_id)
+    if method == "DELETE":
+        closed = await gateway.close(connection_id)
+        return (204, {}, b"") if closed else _gone(connection_id)
+    live = gateway.connections.get(connection_id)
+    if live is None:
+        return _gone(connection_id)
+    return _json(
+        200,
+        {
+            "connectedAt": _iso(live.connected_at_ms),
+            "identity": {"sourceIp": live.source_ip, "userAgent": live.user_agent},
+            "lastActiveAt": _iso(live.last_active_ms),
+        },
     )
 
 
@@ -433,30 +473,10 @@ def management_routes(gateway: WebSocketGateway) -> list[Route]:
     `--endpoint-url`) at `http://host:port/{stage}`. Requests are not signature-checked."""
 
     async def connection(request: Request) -> Response:
-        connection_id = request.path_params["connection_id"]
-        if request.method == "POST":
-            data = await request.body()
-            if len(data) > MESSAGE_LIMIT_BYTES:
-                return JSONResponse(
-                    {"message": "the message exceeds 128 KB"},
-                    status_code=413,
-                    headers={"x-amzn-ErrorType": "PayloadTooLargeException"},
-                )
-            sent = await gateway.post(connection_id, data)
-            return Response(status_code=200) if sent else _gone(connection_id)
-        if request.method == "DELETE":
-            closed = await gateway.close(connection_id)
-            return Response(status_code=204) if closed else _gone(connection_id)
-        live = gateway.connections.get(connection_id)
-        if live is None:
-            return _gone(connection_id)
-        return JSONResponse(
-            {
-                "connectedAt": _iso(live.connected_at_ms),
-                "identity": {"sourceIp": live.source_ip, "userAgent": live.user_agent},
-                "lastActiveAt": _iso(live.last_active_ms),
-            }
+        status, headers, body = await manage(
+            gateway, request.method, request.path_params["connection_id"], await request.body()
         )
+        return Response(body, status_code=status, headers=headers)
 
     return [
         Route(
@@ -465,3 +485,54 @@ def management_routes(gateway: WebSocketGateway) -> list[Route]:
             methods=["GET", "POST", "DELETE"],
         )
     ]
+
+
+class _Body:
+    """A response body as botocore reads one."""
+
+    def __init__(self, content: bytes) -> None:
+        self._content = content
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._content
+
+
+class InProcessManagementApi:
+    """The management API for the functions this process runs: boto3's requests to it are
+    answered by the gateway itself (a botocore `before-send` hook on boto3's default
+    session, which the functions' clients come from), with no HTTP round trip to this same
+    process. Other processes, boto3 and the CLI still reach it over HTTP."""
+
+    def __init__(
+        self, gateway: WebSocketGateway, loop: asyncio.AbstractEventLoop, url: str
+    ) -> None:
+        self._gateway = gateway
+        self._loop = loop
+        self._prefix = f"{url}/@connections/"
+
+    @staticmethod
+    def _events() -> Any:
+        if boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        assert boto3.DEFAULT_SESSION is not None
+        return boto3.DEFAULT_SESSION.events
+
+    def install(self) -> None:
+        """Before any management API client is made (they copy the session's hooks)."""
+        self._events().register("before-send.apigatewaymanagementapi", self._answer)
+
+    def uninstall(self) -> None:
+        self._events().unregister("before-send.apigatewaymanagementapi", self._answer)
+
+    def _answer(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+        url = str(request.url)
+        if not url.startswith(self._prefix) or self._loop.is_closed():
+            return None  # another address, or the gateway's own thread: over HTTP
+        connection_id = unquote(url[len(self._prefix) :].split("?", 1)[0])
+        body: Any = request.body  # bytes for post_to_connection, None for the others
+        data = body.encode() if isinstance(body, str) else bytes(body or b"")
+        answer = asyncio.run_coroutine_threadsafe(
+            manage(self._gateway, str(request.method), connection_id, data), self._loop
+        )
+        status, headers, content = answer.result(timeout=_IN_PROCESS_SECONDS)
+        return AWSResponse(url, status, cast(Any, headers), _Body(content))
