@@ -72,7 +72,7 @@ def _account_id(http: httpx.Client, owner: str, name: str) -> str:
 
 
 def _restore_portal_access(http: httpx.Client, owner: str, account_id: str) -> None:
-    """Another e2e test turns off this contact's access; the owner turns it back on."""
+    """Other e2e tests turn off these contacts' access; the owner turns it back on."""
     contacts = _ok(http.get(f"/accounts/{account_id}/contacts", headers=_auth(owner)))
     for contact in contacts:
         path = f"/accounts/{account_id}/contacts/{contact['contact_id']}"
@@ -101,9 +101,8 @@ def people(endpoints, http, id_token) -> Iterator[dict[str, Person]]:
         "client_a": id_token("contact of Lovelace"),
         "client_b": id_token("contact of Babbage"),
     }
-    _restore_portal_access(
-        http, tokens["owner"], _account_id(http, tokens["owner"], "Ada Lovelace")
-    )
+    for account in ("Ada Lovelace", "Charles & Georgiana Babbage"):
+        _restore_portal_access(http, tokens["owner"], _account_id(http, tokens["owner"], account))
     with ExitStack() as open_sockets:
         yield {
             name: Person(token, open_sockets.enter_context(_open(endpoints, http, token)))
