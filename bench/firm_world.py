@@ -100,9 +100,10 @@ class Services:
     def __post_init__(self) -> None:
         store, directory = DynamoThreadStore(), PeopleDirectory(self.people_store)
         self.authenticator = Authenticator(self.people_store)
-        self.people = PeopleAdmin(self.people_store)
+        identity = CognitoIdentity()
+        self.people = PeopleAdmin(self.people_store, identity)
         self.invitations = Invitations(
-            self.people_store, CognitoIdentity(), SesMailer(), portal_url="https://portal.example"
+            self.people_store, identity, SesMailer(), portal_url="https://portal.example"
         )
         self.connections = ConnectionStore()
         broadcast = Broadcast(self.connections, self.authenticator, ConnectionPusher())

@@ -18,25 +18,15 @@ class DemoSession:
     @classmethod
     def sign_in(cls, endpoints: Endpoints, who: str) -> "DemoSession":
         login = next(login for login in endpoints.logins if login["who"] == who)
-        portal = "firm" if login["portal"] == "firm" else "client"
-        return cls.sign_in_with(
-            endpoints, str(login["email"]), str(login["password"]), portal=portal, who=who
-        )
+        return cls.sign_in_with(endpoints, str(login["username"]), str(login["password"]), who=who)
 
     @classmethod
     def sign_in_with(
-        cls,
-        endpoints: Endpoints,
-        email: str,
-        password: str,
-        *,
-        portal: str = "firm",
-        who: str | None = None,
+        cls, endpoints: Endpoints, username: str, password: str, *, who: str | None = None
     ) -> "DemoSession":
-        """Any activated login of the local pool, through its portal's app client."""
-        client_id = endpoints.resources[
-            "FirmPortalClient" if portal == "firm" else "ClientPortalClient"
-        ]
+        """Any activated login of the local pool (its pool username), through the local
+        cloud's tooling client."""
+        client_id = endpoints.resources["LocalToolingClient"]
         cognito = boto3.client(
             "cognito-idp",
             endpoint_url=endpoints.moto,
@@ -47,9 +37,9 @@ class DemoSession:
         answer = cognito.initiate_auth(
             ClientId=client_id,
             AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": password},
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
         )
-        return cls(endpoints, who or email, str(answer["AuthenticationResult"]["IdToken"]))
+        return cls(endpoints, who or username, str(answer["AuthenticationResult"]["IdToken"]))
 
     @property
     def headers(self) -> dict[str, str]:

@@ -26,6 +26,7 @@ import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.local_session import DemoSession
+from firmchat.adapters.identity import login_username
 from bench.report import PERFORMANCE_DOC, percentile, table, write_section
 from localcloud.cloud import Endpoints
 from localcloud.demo import DEMO_PASSWORD
@@ -59,7 +60,8 @@ def _people(endpoints: Endpoints, owner: DemoSession, people: int) -> list[DemoS
     with owner.http() as api, httpx.Client(timeout=60) as mail:
         for number in range(people - 1):
             email = _invite(endpoints, api, mail, number)
-            sessions.append(DemoSession.sign_in_with(endpoints, email, DEMO_PASSWORD))
+            username = login_username(str(endpoints.demo_firm_id), email)
+            sessions.append(DemoSession.sign_in_with(endpoints, username, DEMO_PASSWORD))
     return sessions
 
 

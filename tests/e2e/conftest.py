@@ -74,18 +74,16 @@ def login_of(endpoints: Endpoints, who: str) -> dict[str, str | None]:
 
 @pytest.fixture(scope="session")
 def id_token(endpoints: Endpoints, aws_client: Callable[..., Any]) -> Callable[[str], str]:
-    """An ID token from the local user pool (USER_PASSWORD_AUTH) for a demo login."""
+    """An ID token for a demo login, from the local tooling client (USER_PASSWORD_AUTH)."""
     cognito = aws_client("cognito-idp")
 
     def token(who: str) -> str:
         login = login_of(endpoints, who)
-        client_id = endpoints.resources[
-            "FirmPortalClient" if login["portal"] == "firm" else "ClientPortalClient"
-        ]
+        client_id = endpoints.resources["LocalToolingClient"]
         answer = cognito.initiate_auth(
             ClientId=client_id,
             AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": login["email"], "PASSWORD": login["password"]},
+            AuthParameters={"USERNAME": login["username"], "PASSWORD": login["password"]},
         )
         return str(answer["AuthenticationResult"]["IdToken"])
 

@@ -8,6 +8,7 @@ import boto3
 import pytest
 from moto.ses.models import ses_backends
 
+from firmchat.adapters.identity import login_username
 from firmchat.domain.principal import Role
 from tests.support.api import HttpApi, SignIn
 from tests.support.people import Seeder
@@ -39,8 +40,10 @@ def _token_of(message) -> str:
     return match.group(1)
 
 
-def _login_attributes(pool_id: str, email: str) -> dict[str, str]:
-    user = boto3.client("cognito-idp").admin_get_user(UserPoolId=pool_id, Username=email)
+def _login_attributes(pool_id: str, email: str, firm_id: str = FIRM) -> dict[str, str]:
+    user = boto3.client("cognito-idp").admin_get_user(
+        UserPoolId=pool_id, Username=login_username(firm_id, email)
+    )
     return {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}
 
 
@@ -110,7 +113,7 @@ def test_a_weak_password_is_refused_and_the_link_stays_usable(api):
         "POST", "/invitations/accept", body={"token": token, "password": STRONG_PASSWORD}
     )
 
-    assert weak.status == 400
+    assert weak.status == 422
     assert "password" in weak.body["message"]
     assert strong.status == 204
 
@@ -136,10 +139,11 @@ def test_a_contact_without_portal_access_cannot_be_invited(api):
     assert _sent_mail() == []
 
 
-def test_an_email_signing_in_to_another_firm_cannot_be_invited(api, core_settings):
-    boto3.client("cognito-idp").admin_create_user(
+def test_an_email_signing_in_to_another_firm_gets_a_login_of_its_own_here(api, core_settings):
+    pool = boto3.client("cognito-idp")
+    pool.admin_create_user(
         UserPoolId=core_settings.ref("UserPool"),
-        Username="taken@elsewhere.example",
+        Username=login_username("firm-2", "taken@elsewhere.example"),
         UserAttributes=[
             {"Name": "email", "Value": "taken@elsewhere.example"},
             {"Name": "custom:firm_id", "Value": "firm-2"},
@@ -157,8 +161,12 @@ def test_an_email_signing_in_to_another_firm_cannot_be_invited(api, core_setting
         "POST", f"/accounts/acct-1/contacts/{contact['contact_id']}/invitation", OWNER
     )
 
-    assert answer.status == 409
-    assert "another firm" in answer.body["message"]
+    pool_id = core_settings.ref("UserPool")
+    here = _login_attributes(pool_id, "taken@elsewhere.example")
+    there = _login_attributes(pool_id, "taken@elsewhere.example", "firm-2")
+    assert answer.status == 201
+    assert here["custom:firm_id"] == FIRM
+    assert here["sub"] != there["sub"]
 
 
 def test_inviting_a_firm_user_then_accepting_makes_them_a_principal(api, core_settings):

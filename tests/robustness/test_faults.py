@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from firmchat.adapters.aws import connections_api, dynamodb
 from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
+from firmchat.adapters.identity import CognitoIdentity
 from firmchat.adapters.people import DynamoPeopleStore
 from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.config import required_setting
@@ -220,7 +221,7 @@ def test_a_stream_batch_failing_half_way_is_retried_from_the_failure_closing_eac
     for who in ("anna", "ben"):
         person = firm.people[who]
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
-    admin = PeopleAdmin(DynamoPeopleStore())
+    admin = PeopleAdmin(DynamoPeopleStore(), CognitoIdentity())
     for who in ("anna", "ben"):
         admin.change_contact(owner, ACCOUNT, who, ContactChanges(portal_access=False))
     batch = stream.event()

@@ -17,11 +17,16 @@ from firmchat.domain.people import (
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 
 
-def _invitation(login: Login) -> Invitation:
+def _digest(login: Login) -> str:
+    return f"seed-{login.subject}"
+
+
+def _invitation(login: Login, email: str) -> Invitation:
     return Invitation(
         firm_id=login.firm_id,
-        digest=f"seed-{login.subject}",
+        digest=_digest(login),
         subject=login.subject,
+        email=email,
         principal_kind=login.principal_kind,
         user_id=login.user_id,
         account_id=login.account_id,
@@ -42,7 +47,7 @@ class Seeder:
         settings: FirmSettings | None = None,
     ) -> FirmUser:
         owner, login = self._user(firm_id, owner_id, owner_subject, Role.OWNER, ())
-        invitation = _invitation(login)
+        invitation = _invitation(login, owner.email)
         self.store.add_firm(
             Firm(firm_id=firm_id, name=f"Firm {firm_id}", settings=settings or FirmSettings()),
             owner,
@@ -63,7 +68,7 @@ class Seeder:
         assigned: Iterable[str] = (),
     ) -> FirmUser:
         user, login = self._user(firm_id, user_id, subject, role, rights)
-        invitation = _invitation(login)
+        invitation = _invitation(login, user.email)
         self.store.add_firm_user(user, login, invitation)
         self.store.activate(invitation)
         for account_id in assigned:
@@ -89,7 +94,7 @@ class Seeder:
             principal_kind=PrincipalKind.FIRM_USER,
             user_id=user_id,
         )
-        return user, login
+        return user.model_copy(update={"invitation_digest": _digest(login)}), login
 
     def account(self, firm_id: str, account_id: str) -> ClientAccount:
         account = ClientAccount(firm_id=firm_id, account_id=account_id, name=f"Client {account_id}")
@@ -113,11 +118,12 @@ class Seeder:
             user_id=contact_id,
             account_id=account_id,
         )
-        invitation = _invitation(login)
+        invitation = _invitation(login, contact.email)
         self.store.invite_contact(
             contact.model_copy(update={"login_state": LoginState.INVITED, "subject": subject}),
             login,
             invitation,
+            revoked=None,
         )
         self.store.activate(invitation)
         return contact.model_copy(update={"login_state": LoginState.ACTIVATED, "subject": subject})

@@ -11,7 +11,8 @@ from firmchat.services.people import PeopleAdmin
 
 people_store = DynamoPeopleStore()
 authenticator = Authenticator(people_store)
-people = PeopleAdmin(people_store)
+identity = CognitoIdentity()
+people = PeopleAdmin(people_store, identity)
 invitations = Invitations(
-    people_store, CognitoIdentity(), SesMailer(), portal_url=required_setting("PORTAL_ORIGIN")
+    people_store, identity, SesMailer(), portal_url=required_setting("PORTAL_ORIGIN")
 )

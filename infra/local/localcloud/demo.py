@@ -10,7 +10,7 @@ is only invited; one with no activated contact (its contact has no portal access
 import re
 from dataclasses import dataclass
 
-from firmchat.adapters.identity import CognitoIdentity
+from firmchat.adapters.identity import CognitoIdentity, login_username
 from firmchat.adapters.mail import SesMailer
 from firmchat.adapters.people import DynamoPeopleStore
 from firmchat.domain.caller import Caller
@@ -30,6 +30,7 @@ class DemoLogin:
     who: str
     portal: str  # "firm" or "client"
     email: str
+    username: str  # what the firm's sign-in page sends the user pool
     password: str | None  # None: invited only, the password is chosen through the link
 
 
@@ -37,9 +38,11 @@ class _Seeder:
     def __init__(self, outbox: Outbox, portal_url: str) -> None:
         self._outbox = outbox
         self.store = DynamoPeopleStore()
-        self.people = PeopleAdmin(self.store)
-        self.invitations = Invitations(self.store, CognitoIdentity(), SesMailer(), portal_url)
+        identity = CognitoIdentity()
+        self.people = PeopleAdmin(self.store, identity)
+        self.invitations = Invitations(self.store, identity, SesMailer(), portal_url)
         self.logins: list[DemoLogin] = []
+        self.firm_id = ""
 
     def accept(self, who: str, portal: str, email: str) -> None:
         """Follows the link of the last invitation mailed to this address."""
@@ -47,7 +50,10 @@ class _Seeder:
         link = _LINK.search(sent.text or "")
         assert link is not None, f"no invitation link in the mail to {email}"
         self.invitations.accept(InvitationAcceptance(token=link.group(1), password=DEMO_PASSWORD))
-        self.logins.append(DemoLogin(who, portal, email, DEMO_PASSWORD))
+        self.logins.append(self.login(who, portal, email, DEMO_PASSWORD))
+
+    def login(self, who: str, portal: str, email: str, password: str | None) -> DemoLogin:
+        return DemoLogin(who, portal, email, login_username(self.firm_id, email), password)
 
     def firm_user(self, owner: Principal, who: str, new: NewFirmUser) -> str:
         user = self.invitations.invite_user(owner, new)
@@ -66,7 +72,7 @@ class _Seeder:
                 continue
             self.invitations.invite_contact(owner, account_id, contact.contact_id)
             if label.endswith("(invited only)"):
-                self.logins.append(DemoLogin(label, "client", new.email, None))
+                self.logins.append(self.login(label, "client", new.email, None))
             else:
                 self.accept(label, "client", new.email)
         return account_id
@@ -80,6 +86,7 @@ def seed(outbox: Outbox, portal_url: str) -> tuple[str, list[DemoLogin]]:
     firm, owner = seeder.invitations.found_firm(
         "Demo & Partners", NewFirmUser(email=owner_email, name="Olivia Owner", role=Role.OWNER)
     )
+    seeder.firm_id = firm.firm_id
     seeder.accept("owner", "firm", owner_email)
     principal = Authenticator(seeder.store).principal_for(
         Caller(firm_id=firm.firm_id, subject=str(owner.subject))

@@ -44,6 +44,13 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     return document
 
 
+# What the local cloud deploys with: the origin its portal runs on, and the password sign-in
+# client its tools and tests use (template.yaml, `LocalToolingClient`).
+LOCAL_PARAMETERS = {"PortalOrigin": "http://localhost:5173", "LocalTooling": "true"}
+# `!Ref AWS::NoValue`: the item is left out of its list.
+_NO_VALUE = object()
+
+
 @dataclass
 class Resolver:
     """Resolves values against parameters and the physical ids the local cloud gave resources.
@@ -60,6 +67,8 @@ class Resolver:
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, value in LOCAL_PARAMETERS.items():
+            self.parameters.setdefault(name, value)
         for name, spec in self.template.get("Parameters", {}).items():
             self.parameters.setdefault(name, str(spec.get("Default", "")))
 
@@ -103,13 +112,13 @@ class Resolver:
 
     def resolve(self, value: Any) -> Any:  # noqa: PLR0911 (one branch per intrinsic)
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [item for item in map(self.resolve, value) if item is not _NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             ((key, argument),) = value.items()
             if key == "Ref":
-                return self.ref(argument)
+                return _NO_VALUE if argument == "AWS::NoValue" else self.ref(argument)
             if key == "Fn::GetAtt":
                 return self.get_att(*argument)
             if key == "Fn::Sub":

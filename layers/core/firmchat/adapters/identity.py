@@ -1,12 +1,20 @@
-"""Logins in the Cognito user pool. The pool signs people in by email; each login carries
-its firm in the immutable `custom:firm_id` attribute, which the ID token then asserts."""
+"""Logins in the Cognito user pool (docs/decisions/0006-one-login-per-firm-and-record.md).
 
+Each login is its own pool user, named by its firm and email (`login_username`): one person
+may sign in to several firms, each with its own password, and no firm ever meets another
+firm's pool users. Each carries its firm in the immutable `custom:firm_id` attribute, which
+the ID token then asserts. Users cannot write their own attributes (the app clients allow
+none), so a login's email and firm are only ever what the firm's invitation set.
+"""
+
+import contextlib
 import secrets
+from collections.abc import Callable
 
 from firmchat.adapters.aws import cognito
 from firmchat.config import required_setting
 from firmchat.domain.caller import FIRM_CLAIM
-from firmchat.errors import ConflictError, InvalidInputError
+from firmchat.errors import InvalidInputError
 
 
 def _unguessable_password() -> str:
@@ -14,16 +22,23 @@ def _unguessable_password() -> str:
     return f"{secrets.token_urlsafe(24)}aA1!"
 
 
+def login_username(firm_id: str, email: str) -> str:
+    """The pool username of the firm's login for that email: what the firm's sign-in page
+    sends, built from the firm it belongs to and the email the person types."""
+    return f"{firm_id}.{email.casefold()}"
+
+
 class CognitoIdentity:
     def __init__(self) -> None:
         self._pool = required_setting("USER_POOL_ID")
         self._cognito = cognito()
 
-    def ensure_login(self, firm_id: str, email: str) -> str:
+    def create_login(self, firm_id: str, email: str) -> str | None:
+        """The subject of a new login, or None when the firm has one for that email."""
         try:
             user = self._cognito.admin_create_user(
                 UserPoolId=self._pool,
-                Username=email,
+                Username=login_username(firm_id, email),
                 UserAttributes=[
                     {"Name": "email", "Value": email},
                     {"Name": "email_verified", "Value": "true"},
@@ -32,29 +47,56 @@ class CognitoIdentity:
                 TemporaryPassword=_unguessable_password(),
                 MessageAction="SUPPRESS",
             )["User"]
-            attributes = user.get("Attributes", [])
         except self._cognito.exceptions.UsernameExistsException:
-            attributes = self._cognito.admin_get_user(UserPoolId=self._pool, Username=email)[
-                "UserAttributes"
-            ]
+            return None
         except self._cognito.exceptions.InvalidParameterException as error:
             raise InvalidInputError(
                 "email: the sign-in service does not accept this address; check it"
             ) from error
-        values = {attribute["Name"]: attribute.get("Value", "") for attribute in attributes}
-        if values.get(FIRM_CLAIM) != firm_id:
-            raise ConflictError(
-                "this email already signs in to firmchat for another firm; use another address"
-            )
+        values = {item["Name"]: item.get("Value", "") for item in user.get("Attributes", [])}
         return values["sub"]
 
-    def set_password(self, subject: str, password: str) -> None:
+    def subject_of(self, firm_id: str, email: str) -> str | None:
+        try:
+            user = self._cognito.admin_get_user(
+                UserPoolId=self._pool, Username=login_username(firm_id, email)
+            )
+        except self._cognito.exceptions.UserNotFoundException:
+            return None
+        values = {item["Name"]: item.get("Value", "") for item in user["UserAttributes"]}
+        return values["sub"]
+
+    def set_password(self, firm_id: str, email: str, password: str) -> None:
         try:
             self._cognito.admin_set_user_password(
-                UserPoolId=self._pool, Username=subject, Password=password, Permanent=True
+                UserPoolId=self._pool,
+                Username=login_username(firm_id, email),
+                Password=password,
+                Permanent=True,
             )
         except self._cognito.exceptions.InvalidPasswordException as error:
             raise InvalidInputError(
                 "the password is too weak: use at least 12 characters with lower and upper "
                 "case letters and a digit"
             ) from error
+
+    def sign_out(self, firm_id: str, email: str) -> None:
+        """Ends every session of the login: its refresh tokens stop working at once."""
+        self._each(self._cognito.admin_user_global_sign_out, firm_id, email)
+
+    def disable(self, firm_id: str, email: str) -> None:
+        self.sign_out(firm_id, email)
+        self._each(self._cognito.admin_disable_user, firm_id, email)
+
+    def enable(self, firm_id: str, email: str) -> None:
+        self._each(self._cognito.admin_enable_user, firm_id, email)
+
+    def delete(self, firm_id: str, email: str) -> None:
+        """Signs the login out and deletes it, which frees the address for a new invitation."""
+        self.sign_out(firm_id, email)
+        self._each(self._cognito.admin_delete_user, firm_id, email)
+
+    def _each(self, call: Callable[..., object], firm_id: str, email: str) -> None:
+        # A login already gone is as signed out, disabled and deleted as it can be.
+        with contextlib.suppress(self._cognito.exceptions.UserNotFoundException):
+            call(UserPoolId=self._pool, Username=login_username(firm_id, email))

@@ -31,7 +31,7 @@ from firmchat.domain.people import (
 from firmchat.domain.policy import account_not_found
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Role
 from firmchat.errors import ConflictError, FirmchatError, NotFoundError
-from firmchat.services.invitations import INVITATION_UNUSABLE
+from firmchat.services.invitations import INVITATION_UNUSABLE, RESET_UNUSABLE
 from firmchat.services.people import CONTACT_NOT_FOUND, USER_NOT_FOUND
 from firmchat.services.ports import AssignedUser, SignedInRecords
 
@@ -54,6 +54,7 @@ KIND_ACCOUNT = "account"
 KIND_CONTACT = "contact"
 KIND_LOGIN = "login"
 KIND_INVITATION = "invitation"
+KIND_RESET = "password_reset"
 
 _MISSING = "attribute_not_exists(PK)"
 _PRESENT = "attribute_exists(PK)"
@@ -85,6 +86,17 @@ def login_key(firm_id: str, subject: str) -> dict[str, str]:
 
 def invitation_key(firm_id: str, digest: str) -> dict[str, str]:
     return {"PK": keys.invitations_partition(firm_id), "SK": keys.invitation_sort_key(digest)}
+
+
+def reset_key(firm_id: str, digest: str) -> dict[str, str]:
+    return {"PK": keys.resets_partition(firm_id), "SK": keys.reset_sort_key(digest)}
+
+
+def _record_key(link: Login | Invitation) -> dict[str, str]:
+    """The firm user or contact a login (or a link for it) signs in as."""
+    if link.principal_kind is PrincipalKind.FIRM_USER:
+        return firm_user_key(link.firm_id, link.user_id)
+    return contact_key(link.firm_id, str(link.account_id), link.user_id)
 
 
 def _account_sort_key(account: ClientAccount) -> str:
@@ -142,6 +154,14 @@ def invitation_item(invitation: Invitation) -> dict[str, Any]:
         **invitation_key(invitation.firm_id, invitation.digest),
         "kind": KIND_INVITATION,
         **invitation.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def reset_item(reset: Invitation) -> dict[str, Any]:
+    return {
+        **reset_key(reset.firm_id, reset.digest),
+        "kind": KIND_RESET,
+        **reset.model_dump(mode="json", exclude_none=True),
     }
 
 
@@ -232,12 +252,7 @@ class DynamoPeopleStore:
         return [Login.model_validate(item) for item in items]
 
     def signed_in_records(self, firm_id: str, logins: Sequence[Login]) -> SignedInRecords:
-        wanted = [firm_key(firm_id)] + [
-            firm_user_key(firm_id, login.user_id)
-            if login.principal_kind is PrincipalKind.FIRM_USER
-            else contact_key(firm_id, str(login.account_id), login.user_id)
-            for login in logins
-        ]
+        wanted = [firm_key(firm_id)] + [_record_key(login) for login in logins]
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for item in self._batch_get(wanted):
             by_kind.setdefault(str(item["kind"]), []).append(item)
@@ -334,6 +349,18 @@ class DynamoPeopleStore:
     def invitation(self, firm_id: str, digest: str) -> Invitation | None:
         item = self._get(invitation_key(firm_id, digest))
         return Invitation.model_validate(item) if item else None
+
+    def reset(self, firm_id: str, digest: str) -> Invitation | None:
+        item = self._get(reset_key(firm_id, digest))
+        return Invitation.model_validate(item) if item else None
+
+    def activated(self, login: Login) -> bool:
+        item = self._get(_record_key(login))
+        return bool(
+            item
+            and item.get("subject") == login.subject
+            and item.get("login_state") == LoginState.ACTIVATED.value
+        )
 
     # ------------------------------------------------------------ writes
     def add_firm(self, firm: Firm, owner: FirmUser, login: Login, invitation: Invitation) -> None:
@@ -513,7 +540,14 @@ class DynamoPeopleStore:
             actions.append(Action("Delete", {"Key": login_key(contact.firm_id, contact.subject)}))
         transact(self._table_name, actions)
 
-    def invite_contact(self, contact: Contact, login: Login, invitation: Invitation) -> None:
+    def invite_contact(
+        self, contact: Contact, login: Login, invitation: Invitation, *, revoked: str | None
+    ) -> None:
+        revocation = (
+            [Action("Delete", {"Key": invitation_key(contact.firm_id, revoked)})]
+            if revoked is not None
+            else []
+        )
         transact(
             self._table_name,
             [
@@ -525,12 +559,16 @@ class DynamoPeopleStore:
                             "portal_access = :true AND email = :email AND "
                             "(attribute_not_exists(login_state) OR login_state = :invited)"
                         ),
-                        "UpdateExpression": "SET login_state = :invited, subject = :subject",
+                        "UpdateExpression": (
+                            "SET login_state = :invited, subject = :subject, "
+                            "invitation_digest = :digest"
+                        ),
                         "ExpressionAttributeValues": {
                             ":true": True,
                             ":email": contact.email,
                             ":invited": LoginState.INVITED.value,
                             ":subject": login.subject,
+                            ":digest": invitation.digest,
                         },
                     },
                     ConflictError(
@@ -540,15 +578,11 @@ class DynamoPeopleStore:
                 ),
                 _login_put(login),
                 Action("Put", {"Item": invitation_item(invitation)}),
+                *revocation,
             ],
         )
 
     def activate(self, invitation: Invitation) -> None:
-        target = (
-            firm_user_key(invitation.firm_id, invitation.user_id)
-            if invitation.principal_kind is PrincipalKind.FIRM_USER
-            else contact_key(invitation.firm_id, str(invitation.account_id), invitation.user_id)
-        )
         unusable = NotFoundError(INVITATION_UNUSABLE)
         transact(
             self._table_name,
@@ -564,11 +598,49 @@ class DynamoPeopleStore:
                 Action(
                     "Update",
                     {
-                        "Key": target,
-                        "ConditionExpression": "subject = :subject",
-                        "UpdateExpression": "SET login_state = :activated",
+                        "Key": _record_key(invitation),
+                        "ConditionExpression": (
+                            "subject = :subject AND login_state = :invited "
+                            "AND invitation_digest = :digest"
+                        ),
+                        "UpdateExpression": (
+                            "SET login_state = :activated REMOVE invitation_digest"
+                        ),
                         "ExpressionAttributeValues": {
                             ":subject": invitation.subject,
+                            ":invited": LoginState.INVITED.value,
+                            ":digest": invitation.digest,
+                            ":activated": LoginState.ACTIVATED.value,
+                        },
+                    },
+                    unusable,
+                ),
+            ],
+        )
+
+    def add_reset(self, reset: Invitation) -> None:
+        self._table.put_item(Item=reset_item(reset))
+
+    def use_reset(self, reset: Invitation) -> None:
+        unusable = NotFoundError(RESET_UNUSABLE)
+        transact(
+            self._table_name,
+            [
+                Action(
+                    "Delete",
+                    {
+                        "Key": reset_key(reset.firm_id, reset.digest),
+                        "ConditionExpression": _PRESENT,
+                    },
+                    unusable,
+                ),
+                Action(
+                    "ConditionCheck",
+                    {
+                        "Key": _record_key(reset),
+                        "ConditionExpression": "subject = :subject AND login_state = :activated",
+                        "ExpressionAttributeValues": {
+                            ":subject": reset.subject,
                             ":activated": LoginState.ACTIVATED.value,
                         },
                     },

@@ -93,6 +93,15 @@ def invitation_sort_key(secret_digest: str) -> str:
     return f"INVITE#{secret_digest}"
 
 
+def resets_partition(firm_id: str) -> str:
+    """Pending password reset links, by the digest of their secret."""
+    return f"FIRM#{firm_id}#RESETS"
+
+
+def reset_sort_key(secret_digest: str) -> str:
+    return f"RESET#{secret_digest}"
+
+
 # ---------------------------------------------------------------- threads and messages
 # docs/data-model.md, "Threads and messages".
 

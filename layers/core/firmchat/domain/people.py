@@ -51,6 +51,8 @@ class FirmUser(_Record):
     active: bool = True
     login_state: LoginState | None = None
     subject: str | None = None
+    # The digest of the one invitation link that may still activate the login.
+    invitation_digest: str | None = None
 
     @property
     def signs_in(self) -> bool:
@@ -74,6 +76,7 @@ class Contact(_Record):
     notify: bool = True
     login_state: LoginState | None = None
     subject: str | None = None
+    invitation_digest: str | None = None
 
     @property
     def signs_in(self) -> bool:
@@ -92,11 +95,13 @@ class Login(_Record):
 
 
 class Invitation(_Record):
-    """A pending invitation, stored by the digest of the secret its email carried."""
+    """A single-use link for one login (an invitation, or a password reset), stored by the
+    digest of the secret its email carried."""
 
     firm_id: str
     digest: str
     subject: str
+    email: str
     principal_kind: PrincipalKind
     user_id: str
     account_id: str | None = None
@@ -151,6 +156,30 @@ class SettingsChanges(_Input):
     show_content_in_client_emails: bool | None = None
 
 
+def _meets_the_pool_policy(password: str) -> str:
+    # The user pool's policy (template.yaml), checked before the link is used up.
+    if not (
+        any(c.islower() for c in password)
+        and any(c.isupper() for c in password)
+        and any(c.isdigit() for c in password)
+    ):
+        raise ValueError("use lower and upper case letters and a digit")
+    return password
+
+
+Password = Annotated[
+    str, StringConstraints(min_length=12, max_length=256), AfterValidator(_meets_the_pool_policy)
+]
+FirmId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class InvitationAcceptance(_Input):
+    """A link's token (an invitation or a password reset) and the password chosen with it."""
+
     token: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    password: Password
+
+
+class PasswordResetRequest(_Input):
+    firm_id: FirmId
+    email: Email

@@ -4,7 +4,13 @@ the person activates the login by choosing their password through it
 
 The login exists in the pool from the invitation on, but with no password anyone knows; the
 record is `invited` until the link is used, and only an `activated` login acts as a
-principal. Inviting again (the email was lost) sends a fresh link for the same login.
+principal. Inviting again (the email was lost) sends a fresh link for the same login and
+revokes the earlier ones: the record names the one link that may still activate it, and the
+write that activates checks it, and that the login is still invited, before any password is
+set. An invitation never takes over a pool user it did not create for this very record.
+
+A forgotten password is its own flow (spec "Password reset"): a request answers the same
+whatever the address, and an activated login is mailed a short-lived link of its own.
 """
 
 import time
@@ -21,6 +27,7 @@ from firmchat.domain.people import (
     Login,
     LoginState,
     NewFirmUser,
+    PasswordResetRequest,
 )
 from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal, PrincipalKind, Role
@@ -29,7 +36,10 @@ from firmchat.errors import ConflictError, NotFoundError
 from firmchat.services.ports import IdentityProvider, Mailer, PeopleStore
 
 INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600
+RESET_LIFETIME_SECONDS = 3600
 INVITATION_UNUSABLE = "this invitation link is unknown, used or expired; ask the firm for a new one"
+RESET_UNUSABLE = "this password reset link is unknown, used or expired; ask for a new one"
+EMAIL_TAKEN = "this email already signs in as someone else of the firm"
 
 
 def new_id() -> str:
@@ -80,8 +90,12 @@ class Invitations:
             raise ConflictError("turn on the contact's portal access before inviting them")
         if contact.login_state is LoginState.ACTIVATED:
             raise ConflictError("the contact has already activated their login")
-        subject = self._identity.ensure_login(principal.firm_id, contact.email)
-        invited = contact.model_copy(update={"login_state": LoginState.INVITED, "subject": subject})
+        own = contact.subject if contact.login_state is LoginState.INVITED else None
+        subject = (
+            own
+            if own is not None and self._identity.subject_of(contact.firm_id, contact.email) == own
+            else self._new_login(contact.firm_id, contact.email)
+        )
         login = Login(
             firm_id=contact.firm_id,
             subject=subject,
@@ -89,53 +103,114 @@ class Invitations:
             user_id=contact.contact_id,
             account_id=contact.account_id,
         )
-        invitation, token = self._invitation(login)
-        self._store.invite_contact(invited, login, invitation)
+        invitation, token = self._link(login, contact.email, INVITATION_LIFETIME_SECONDS)
+        invited = contact.model_copy(
+            update={
+                "login_state": LoginState.INVITED,
+                "subject": subject,
+                "invitation_digest": invitation.digest,
+            }
+        )
+        self._store.invite_contact(invited, login, invitation, revoked=contact.invitation_digest)
         self._send(self._firm(principal.firm_id), contact.email, contact.name, token)
         return invited
 
     def accept(self, acceptance: InvitationAcceptance) -> None:
-        """Activation: the person sets their password through the link they were sent."""
+        """Activation: the person sets their password through the latest link they were
+        sent. The link is used up, and the login marked activated, before the password is
+        set: a link can never set the password of a login that is already in use."""
         named = read_token(acceptance.token)
         invitation = self._store.invitation(*named) if named else None
         if invitation is None or invitation.expires_at <= self._now():
             raise NotFoundError(INVITATION_UNUSABLE)
-        self._identity.set_password(invitation.subject, acceptance.password)
         self._store.activate(invitation)
+        self._identity.set_password(invitation.firm_id, invitation.email, acceptance.password)
+
+    def request_reset(self, request: PasswordResetRequest) -> None:
+        """Mails a reset link when the firm has an activated login for the address; answers
+        the same (nothing) whatever it found, so nobody learns who signs in where."""
+        subject = self._identity.subject_of(request.firm_id, request.email)
+        login = self._store.login(request.firm_id, subject) if subject else None
+        firm = self._store.firm(request.firm_id) if login else None
+        if login is None or firm is None or not self._store.activated(login):
+            return
+        reset, token = self._link(login, request.email, RESET_LIFETIME_SECONDS)
+        self._store.add_reset(reset)
+        self._mailer.send(
+            to=request.email,
+            subject=f"Reset your firmchat password for {firm.name}",
+            text=(
+                "Someone asked to reset the password you use with "
+                f"{firm.name} on firmchat. If it was you, choose a new one with this link "
+                "(it works once, within an hour):\n"
+                f"{self._portal_url}/password-reset#{token}\n\n"
+                "If it was not you, ignore this email: your password stays as it is.\n"
+            ),
+        )
+
+    def reset_password(self, confirmation: InvitationAcceptance) -> None:
+        """Uses a reset link up (while its login is still activated and the same), sets the
+        password, and ends the login's other sessions."""
+        named = read_token(confirmation.token)
+        reset = self._store.reset(*named) if named else None
+        if reset is None or reset.expires_at <= self._now():
+            raise NotFoundError(RESET_UNUSABLE)
+        self._store.use_reset(reset)
+        self._identity.set_password(reset.firm_id, reset.email, confirmation.password)
+        self._identity.sign_out(reset.firm_id, reset.email)
+
+    def _new_login(self, firm_id: str, email: str) -> str:
+        """A login created now, for this record alone. A pool user the firm already has for
+        the address is never adopted: it is refused while a record of the firm signs in
+        with it, and otherwise (left by an invitation whose write failed, or a removal whose
+        clean-up did) deleted and replaced, so no earlier session can become this record."""
+        subject = self._identity.create_login(firm_id, email)
+        if subject is None:
+            held = self._identity.subject_of(firm_id, email)
+            if held is not None and self._store.login(firm_id, held) is not None:
+                raise ConflictError(EMAIL_TAKEN)
+            self._identity.delete(firm_id, email)
+            subject = self._identity.create_login(firm_id, email)
+        if subject is None:
+            raise ConflictError("the address is being invited meanwhile; look again and retry")
+        return subject
 
     def _new_user(self, firm_id: str, new: NewFirmUser) -> tuple[FirmUser, Login, Invitation, str]:
-        subject = self._identity.ensure_login(firm_id, new.email)
+        subject = self._new_login(firm_id, new.email)
+        user_id = new_id()
+        login = Login(
+            firm_id=firm_id,
+            subject=subject,
+            principal_kind=PrincipalKind.FIRM_USER,
+            user_id=user_id,
+        )
+        invitation, token = self._link(login, new.email, INVITATION_LIFETIME_SECONDS)
         user = FirmUser(
             firm_id=firm_id,
-            user_id=new_id(),
+            user_id=user_id,
             email=new.email,
             name=new.name,
             role=new.role,
             rights=new.rights,
             login_state=LoginState.INVITED,
             subject=subject,
+            invitation_digest=invitation.digest,
         )
-        login = Login(
-            firm_id=firm_id,
-            subject=subject,
-            principal_kind=PrincipalKind.FIRM_USER,
-            user_id=user.user_id,
-        )
-        invitation, token = self._invitation(login)
         return user, login, invitation, token
 
-    def _invitation(self, login: Login) -> tuple[Invitation, str]:
+    def _link(self, login: Login, email: str, lifetime: int) -> tuple[Invitation, str]:
         token, digest = new_token(login.firm_id)
-        invitation = Invitation(
+        link = Invitation(
             firm_id=login.firm_id,
             digest=digest,
             subject=login.subject,
+            email=email,
             principal_kind=login.principal_kind,
             user_id=login.user_id,
             account_id=login.account_id,
-            expires_at=int(self._now()) + INVITATION_LIFETIME_SECONDS,
+            expires_at=int(self._now()) + lifetime,
         )
-        return invitation, token
+        return link, token
 
     def _firm(self, firm_id: str) -> Firm:
         firm = self._store.firm(firm_id)
@@ -154,6 +229,8 @@ class Invitations:
                 f"{firm.name} invites you to exchange messages and documents with them "
                 "securely on firmchat.\n\n"
                 "Choose your password with this link (it works once, within 7 days):\n"
-                f"{self._portal_url}/invitation#{token}\n"
+                f"{self._portal_url}/invitation#{token}\n\n"
+                f"Afterwards you sign in to {firm.name} at "
+                f"{self._portal_url}/firms/{firm.firm_id}/sign-in with this email address.\n"
             ),
         )

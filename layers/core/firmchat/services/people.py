@@ -1,6 +1,11 @@
 """Managing the firm's people: settings, firm users, roles and rights, assignments, client
 accounts and contacts. Every use case asks the access policy first; the firm is always the
 principal's own, so no request can name another firm's item.
+
+Taking someone's access away reaches their login too: a removed firm user's login is
+disabled, a contact whose portal access is turned off is signed out everywhere, and a removed
+contact's login is deleted (which frees the address). No earlier session survives to call
+the user pool on its own.
 """
 
 from collections.abc import Sequence
@@ -22,15 +27,16 @@ from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import FirmSettings, Principal, Role
 from firmchat.errors import ConflictError, NotFoundError
 from firmchat.services.invitations import new_id
-from firmchat.services.ports import PeopleStore
+from firmchat.services.ports import IdentityProvider, PeopleStore
 
 USER_NOT_FOUND = "no such firm user"
 CONTACT_NOT_FOUND = "no such contact"
 
 
 class PeopleAdmin:
-    def __init__(self, store: PeopleStore) -> None:
+    def __init__(self, store: PeopleStore, identity: IdentityProvider) -> None:
         self._store = store
+        self._identity = identity
 
     # ------------------------------------------------------------ settings
     def settings(self, principal: Principal) -> FirmSettings:
@@ -75,9 +81,13 @@ class PeopleAdmin:
             raise ConflictError(
                 "you cannot change your own role or remove your own access; ask another owner"
             )
-        return self._store.change_firm_user(
+        changed = self._store.change_firm_user(
             user, changes, confirm_owner=principal.user_id if touches_owner else None
         )
+        if user.subject is not None and changes.active is not None:
+            switch = self._identity.enable if changes.active else self._identity.disable
+            switch(user.firm_id, user.email)
+        return changed
 
     def assign(self, principal: Principal, user_id: str, account_id: str) -> None:
         user, _ = self.user(principal, user_id)
@@ -156,7 +166,13 @@ class PeopleAdmin:
         self, principal: Principal, account_id: str, contact_id: str, changes: ContactChanges
     ) -> Contact:
         contact = self.contact(principal, account_id, contact_id)
-        return self._store.change_contact(contact, changes)
+        changed = self._store.change_contact(contact, changes)
+        if contact.subject is not None and changes.portal_access is False:
+            self._identity.sign_out(contact.firm_id, contact.email)
+        return changed
 
     def remove_contact(self, principal: Principal, account_id: str, contact_id: str) -> None:
-        self._store.remove_contact(self.contact(principal, account_id, contact_id))
+        contact = self.contact(principal, account_id, contact_id)
+        self._store.remove_contact(contact)
+        if contact.subject is not None:
+            self._identity.delete(contact.firm_id, contact.email)

@@ -117,25 +117,57 @@ class PeopleStore(Protocol):
         """Deletes the contact and the login that signs in as it."""
         ...
 
-    def invite_contact(self, contact: Contact, login: Login, invitation: Invitation) -> None:
-        """Records the login as invited, only while portal access is on."""
+    def invite_contact(
+        self, contact: Contact, login: Login, invitation: Invitation, *, revoked: str | None
+    ) -> None:
+        """Records the login as invited with this invitation, only while portal access is
+        on, and deletes the `revoked` earlier one."""
         ...
 
     def activate(self, invitation: Invitation) -> None:
-        """Uses the invitation up and marks the login activated, in one transaction."""
+        """Uses the invitation up and marks the login activated, in one transaction that
+        holds only while the record is invited, by this login, through this invitation."""
+        ...
+
+    def activated(self, login: Login) -> bool:
+        """The login's record exists and its login is activated."""
+        ...
+
+    def add_reset(self, reset: Invitation) -> None: ...
+
+    def reset(self, firm_id: str, digest: str) -> Invitation | None: ...
+
+    def use_reset(self, reset: Invitation) -> None:
+        """Deletes the reset link, while its record is still activated with that login."""
         ...
 
 
 class IdentityProvider(Protocol):
-    """The user pool holding sign-ins (email and password), each tagged with its firm."""
+    """The user pool holding sign-ins: one login per firm and email, tagged with its firm."""
 
-    def ensure_login(self, firm_id: str, email: str) -> str:
-        """The subject of the email's login, created (without a usable password) if missing.
-        ConflictError when the email already signs in to another firm."""
+    def create_login(self, firm_id: str, email: str) -> str | None:
+        """The subject of a new login without a usable password; None when the firm already
+        has a login for that email (the pool's answer never concerns another firm)."""
         ...
 
-    def set_password(self, subject: str, password: str) -> None:
+    def subject_of(self, firm_id: str, email: str) -> str | None: ...
+
+    def set_password(self, firm_id: str, email: str, password: str) -> None:
         """InvalidInputError (with the pool's reason) when the password is refused."""
+        ...
+
+    def sign_out(self, firm_id: str, email: str) -> None:
+        """Ends every session of the login (its refresh tokens stop working)."""
+        ...
+
+    def disable(self, firm_id: str, email: str) -> None:
+        """Signs the login out everywhere; it cannot sign in until enabled."""
+        ...
+
+    def enable(self, firm_id: str, email: str) -> None: ...
+
+    def delete(self, firm_id: str, email: str) -> None:
+        """Signs the login out everywhere and deletes it: the address is free again."""
         ...
 
 
