@@ -2,6 +2,7 @@
 messages"). Every list is one Query plus one BatchGetItem per hundred rows; every write
 that changes a count changes it in the same transaction."""
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import batched
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from boto3.dynamodb.conditions import Key
 
 from firmchat.adapters.aws import dynamodb
+from firmchat.adapters.people import BATCH_GET_ATTEMPTS
 from firmchat.adapters.transactions import Action, transact
 from firmchat.config import required_setting
 from firmchat.domain import keys
@@ -241,10 +243,18 @@ class DynamoThreadStore:
         found: list[Item] = []
         for chunk in batched(item_keys, 100, strict=False):
             request: Any = {self._name: {"Keys": list(chunk), "ConsistentRead": consistent}}
-            while request:
+            for attempt in range(BATCH_GET_ATTEMPTS):
+                if attempt:
+                    time.sleep(0.05 * 2**attempt)
                 response = dynamodb().batch_get_item(RequestItems=request)
                 found.extend(_plain(item) for item in response["Responses"].get(self._name, []))
                 request = response.get("UnprocessedKeys") or None
+                if not request:
+                    break
+            else:
+                raise RuntimeError(
+                    f"DynamoDB left keys unprocessed after {BATCH_GET_ATTEMPTS} attempts"
+                )
         return found
 
     # ------------------------------------------------------------ writes
