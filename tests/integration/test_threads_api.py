@@ -75,6 +75,9 @@ def test_a_thread_is_created_answered_read_and_printed(api, lambda_function):
     )
     assert printed["statusCode"] == 200
     assert "<h1>Receipts</h1>" in printed["body"]
+    assert "frame-ancestors 'none'" in printed["headers"]["content-security-policy"]
+    assert printed["headers"]["cache-control"] == "no-store"
+    assert printed["headers"]["x-content-type-options"] == "nosniff"
 
 
 @pytest.mark.parametrize(

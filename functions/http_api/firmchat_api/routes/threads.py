@@ -129,10 +129,21 @@ def delete_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> Respons
     return Response(status_code=204)
 
 
+PRINT_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-src https:; img-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 @router.get("/threads/{thread_id}/print", response_class=HTMLResponse)
 def print_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> HTMLResponse:
-    """CH-13: the whole thread as a printable HTML page."""
-    return HTMLResponse(threads.printable(principal, thread_id))
+    """CH-13: the whole thread as a printable HTML page. Its policy rides as headers: no
+    script, no framing, never cached, never sniffed as anything but HTML."""
+    return HTMLResponse(threads.printable(principal, thread_id), headers=PRINT_HEADERS)
 
 
 @router.post("/threads/{thread_id}/messages", status_code=201)
