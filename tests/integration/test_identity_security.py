@@ -59,9 +59,8 @@ def _invite(api, contact_id: str) -> str:
 
 
 def _accept(api, token: str, password: str = PASSWORD) -> int:
-    return api.call(
-        "POST", "/invitations/accept", body={"token": token, "password": password}
-    ).status
+    answer = api.call("POST", "/invitations/accept", body={"token": token, "password": password})
+    return int(answer.status)
 
 
 def _sign_in(aws: Resolver, password: str, firm_id: str = FIRM) -> dict[str, str]:
@@ -70,7 +69,7 @@ def _sign_in(aws: Resolver, password: str, firm_id: str = FIRM) -> dict[str, str
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": login_username(firm_id, EMAIL), "PASSWORD": password},
     )
-    return dict(answer["AuthenticationResult"])
+    return {key: str(value) for key, value in answer["AuthenticationResult"].items()}
 
 
 def _pool_user(aws: Resolver, firm_id: str = FIRM) -> dict[str, Any] | None:
@@ -88,7 +87,7 @@ def _pool_user(aws: Resolver, firm_id: str = FIRM) -> dict[str, Any] | None:
 def _sub(aws: Resolver, firm_id: str = FIRM) -> str:
     user = _pool_user(aws, firm_id)
     assert user is not None
-    return next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+    return str(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub"))
 
 
 def test_a_removed_contact_is_signed_out_everywhere_and_loses_their_login(api, core_settings):

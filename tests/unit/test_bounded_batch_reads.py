@@ -22,7 +22,7 @@ def test_read_state_stops_after_the_bounded_attempts(core_settings, monkeypatch)
     waits: list[float] = []
     store = threads.DynamoThreadStore()
     monkeypatch.setattr(threads, "dynamodb", lambda: throttled)
-    monkeypatch.setattr(threads.time, "sleep", waits.append)
+    monkeypatch.setattr("time.sleep", waits.append)
 
     with pytest.raises(RuntimeError, match="unprocessed"):
         store.read_seqs("firm-1", "user-1", ["thread-1"])
