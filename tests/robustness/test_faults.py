@@ -208,7 +208,7 @@ def test_a_push_that_fails_for_one_socket_still_reaches_the_others_and_stores_on
 
 
 def test_a_stream_batch_failing_half_way_is_retried_from_the_failure_closing_each_socket_once(
-    new_firm, core_settings, lambda_function, aws_calls
+    new_firm, core_settings, lambda_function, aws_calls, monkeypatch
 ):
     """Two contacts lose portal access in one batch; closing the second one's socket fails
     once. The worker reports that record; the retry from it closes it; the first contact's
@@ -221,6 +221,7 @@ def test_a_stream_batch_failing_half_way_is_retried_from_the_failure_closing_eac
     for who in ("anna", "ben"):
         person = firm.people[who]
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
+    monkeypatch.setenv("USER_POOL_ID", core_settings.ref("UserPool"))
     admin = PeopleAdmin(DynamoPeopleStore(), CognitoIdentity())
     for who in ("anna", "ben"):
         admin.change_contact(owner, ACCOUNT, who, ContactChanges(portal_access=False))
