@@ -26,8 +26,8 @@ import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.local_session import DemoSession
-from firmchat.adapters.identity import login_username
 from bench.report import PERFORMANCE_DOC, percentile, table, write_section
+from firmchat.adapters.identity import login_username
 from localcloud.cloud import Endpoints
 from localcloud.demo import DEMO_PASSWORD
 from localcloud.process import LocalCloudProcess
