@@ -21,24 +21,15 @@ from tests.support.aws_calls import Calls, recorder  # isort: skip
 import boto3
 from moto import mock_aws
 
-from firmchat.adapters.aws import dynamodb
-from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
-from firmchat.adapters.identity import CognitoIdentity
-from firmchat.adapters.mail import SesMailer
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.threads import DynamoThreadStore, message_item, thread_item
-from firmchat.config import required_setting
+from firmchat.adapters.threads import message_item, thread_item
+from firmchat.config import Settings
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread, ThreadView
-from firmchat.services.directory import PeopleDirectory
-from firmchat.services.identity import Authenticator
-from firmchat.services.invitations import Invitations
+from firmchat.root import Root
 from firmchat.services.messages import Messages
-from firmchat.services.people import PeopleAdmin
-from firmchat.services.realtime import Broadcast
 from firmchat.services.threads import Threads
 from localcloud.lambdas import function_specs
 from localcloud.provision import create_tables
@@ -91,26 +82,14 @@ class _Silent:
         return None
 
 
-@dataclass
-class Services:
-    """The core's services on their real adapters, as the functions wire them."""
+class Services(Root):
+    """The core's services on their real adapters, from the composition root as the
+    functions build them, plus thread and message services whose events go nowhere."""
 
-    people_store: DynamoPeopleStore = field(default_factory=DynamoPeopleStore)
-
-    def __post_init__(self) -> None:
-        store, directory = DynamoThreadStore(), PeopleDirectory(self.people_store)
-        self.authenticator = Authenticator(self.people_store)
-        identity = CognitoIdentity()
-        self.people = PeopleAdmin(self.people_store, identity)
-        self.invitations = Invitations(
-            self.people_store, identity, SesMailer(), portal_url="https://portal.example"
-        )
-        self.connections = ConnectionStore()
-        broadcast = Broadcast(self.connections, self.authenticator, ConnectionPusher())
-        self.threads = Threads(store, directory, broadcast)
-        self.messages = Messages(store, directory, broadcast)
-        self.quiet_threads = Threads(store, directory, _Silent())
-        self.quiet_messages = Messages(store, directory, _Silent())
+    def __init__(self) -> None:
+        super().__init__(Settings({**os.environ, "PORTAL_ORIGIN": "https://portal.example"}))
+        self.quiet_threads = Threads(self.thread_store, self.directory, _Silent())
+        self.quiet_messages = Messages(self.thread_store, self.directory, _Silent())
 
 
 @dataclass(frozen=True)
@@ -189,12 +168,12 @@ class FirmWorld:
         shapes its items but in batches: moto copies the whole table for every transaction,
         so seeding through the services would take quadratic time. The account's counters
         are not brought up to date; no request count depends on their values."""
-        store = DynamoThreadStore()
+        store = self.services.thread_store
         first = store.get(self.firm_id, self.thread.thread_id)
         assert first is not None
         message = store.message(first, 1)
         later = first.created_at + timedelta(seconds=1)
-        with dynamodb().Table(required_setting("TABLE_NAME")).batch_writer() as batch:
+        with self.services.table.batch_writer() as batch:
             for number in range(threads):
                 at = later + timedelta(seconds=number)
                 other = first.model_copy(

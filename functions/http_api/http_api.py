@@ -4,13 +4,13 @@ from typing import Any
 
 from mangum import Mangum
 
-from firmchat.config import required_setting
 from firmchat.observability import lambda_entry
+from firmchat.root import root
 from firmchat_api.app import create_app
 
 app = create_app()
 # API Gateway puts the stage in front of every path (/dev/health); the app's routes omit it.
-_asgi = Mangum(app, lifespan="off", api_gateway_base_path=f"/{required_setting('API_STAGE')}")
+_asgi = Mangum(app, lifespan="off", api_gateway_base_path=f"/{root().settings.api_stage}")
 
 
 @lambda_entry()

@@ -10,14 +10,12 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.tickets import TicketStore
 from firmchat.errors import NotAuthenticatedError
 from firmchat.observability import lambda_entry, logger
-from firmchat.services.identity import Authenticator
+from firmchat.root import root
 
-tickets = TicketStore()
-authenticator = Authenticator(DynamoPeopleStore())
+tickets = root().tickets
+authenticator = root().authenticator
 
 
 def _policy(effect: str, resource: str, principal: str) -> dict[str, Any]:

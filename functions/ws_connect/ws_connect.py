@@ -4,12 +4,12 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from firmchat.adapters.connections import ConnectionStore
 from firmchat.domain.caller import Caller
 from firmchat.observability import lambda_entry
 from firmchat.responses import proxy_response
+from firmchat.root import root
 
-connections = ConnectionStore()
+connections = root().connections
 
 
 @lambda_entry(correlation_paths.API_GATEWAY_REST)

@@ -16,28 +16,17 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.principal import Principal
 from firmchat.domain.threads import NewMessage
 from firmchat.errors import FirmchatError, InvalidInputError, NotAuthenticatedError
 from firmchat.observability import lambda_entry
 from firmchat.responses import error_body, proxy_response
-from firmchat.services.directory import PeopleDirectory
-from firmchat.services.identity import Authenticator
-from firmchat.services.messages import Messages
-from firmchat.services.realtime import Broadcast
+from firmchat.root import root
 
-pusher = ConnectionPusher()
-people_store = DynamoPeopleStore()
-authenticator = Authenticator(people_store)
-messages = Messages(
-    DynamoThreadStore(),
-    PeopleDirectory(people_store),
-    Broadcast(ConnectionStore(), authenticator, pusher),
-)
+pusher = root().pusher
+authenticator = root().authenticator
+messages = root().messages
 
 type Action = Callable[[Principal, dict[str, Any]], dict[str, Any]]
 

@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from firmchat.adapters.connections import ConnectionStore
 from firmchat.domain.principal import Role
+from firmchat.root import Root
 from tests.support.api import HttpApi, SignIn, ws_event
 from tests.support.people import Seeder
 from tests.support.streams import TableStream
@@ -49,7 +49,7 @@ def _closed_connections(aws_calls) -> list[str]:
 
 
 def _open_connections(sign_in: SignIn) -> list[str]:
-    return ConnectionStore().of_subject(sign_in.firm_id, sign_in.subject)
+    return Root().connections.of_subject(sign_in.firm_id, sign_in.subject)
 
 
 def _run_stream_worker(world) -> None:

@@ -2,7 +2,7 @@
 
 import json
 
-from firmchat.adapters.tickets import TicketStore
+from firmchat.root import Root
 from localcloud.template import resources_of_type
 
 
@@ -54,7 +54,7 @@ def test_an_issued_ticket_is_redeemable_once(lambda_function, event, demo_owner)
     assert response["statusCode"] == 201
     ticket = json.loads(response["body"])["ticket"]
     assert ticket.startswith("firm-demo.")
-    caller = TicketStore().redeem(ticket)
+    caller = Root().tickets.redeem(ticket)
     assert caller.subject == "8f1c2f6e-0000-4000-8000-000000000001"
 
 

@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 
 from firmchat.adapters.aws import dynamodb
-from firmchat.adapters.connections import ConnectionStore
 from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import ContactChanges, FirmUserChanges
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread
 from firmchat.errors import NotFoundError
+from firmchat.root import Root
 from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
@@ -69,7 +68,7 @@ def _ids() -> str:
 
 def _online(subject: str) -> str:
     connection_id = f"conn-{subject}"
-    ConnectionStore().register(Caller(firm_id=FIRM, subject=subject), connection_id)
+    Root().connections.register(Caller(firm_id=FIRM, subject=subject), connection_id)
     return connection_id
 
 
@@ -80,12 +79,12 @@ def world(core_settings) -> World:
     for account in (ACCOUNT, OTHER_ACCOUNT):
         seeder.account(FIRM, account)
     seeder.client_user(FIRM, ACCOUNT, "client", CLIENT)
-    people = DynamoPeopleStore()
+    people = Root().people_store
     authenticator = Authenticator(people)
     sender = RecordingSender()
     directory = PeopleDirectory(people)
-    events = Broadcast(ConnectionStore(), authenticator, sender)
-    store = DynamoThreadStore()
+    events = Broadcast(Root().connections, authenticator, sender)
+    store = Root().thread_store
     owner = authenticator.principal_for(Caller(firm_id=FIRM, subject=OWNER))
     view, _ = Threads(store, directory, events).create(
         owner,

@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from firmchat.adapters.aws import dynamodb
-from firmchat.adapters.threads import DynamoThreadStore, message_item, thread_item
+from firmchat.adapters.threads import message_item, thread_item
 from firmchat.domain import keys
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
@@ -29,6 +29,7 @@ from firmchat.domain.threads import (
     ThreadStatus,
 )
 from firmchat.errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
+from firmchat.root import Root
 from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
 from localcloud.template import Resolver
@@ -97,7 +98,7 @@ class Clock:
 
 @pytest.fixture
 def world(core_settings):
-    store, events, clock = DynamoThreadStore(), RecordingEvents(), Clock()
+    store, events, clock = Root().thread_store, RecordingEvents(), Clock()
     directory = FakeDirectory()
     return (
         Threads(store, directory, events, clock),

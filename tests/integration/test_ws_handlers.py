@@ -6,9 +6,9 @@ import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from firmchat.adapters.tickets import TicketStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.keys import connections_partition
+from firmchat.root import Root
 from tests.support.sockets import pushed_frames
 
 FIRM = "firm-demo"
@@ -27,7 +27,7 @@ def _connections_of(firm_id: str, table_name: str) -> list[dict[str, Any]]:
 
 
 def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event, demo_owner):
-    ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
+    ticket = Root().tickets.issue(Caller(firm_id=FIRM, subject=SUBJECT))
     request = _authorizer_event(event, ticket)
 
     decision = lambda_function("WsAuthorizerFunction").invoke(request)
@@ -48,7 +48,7 @@ def test_a_valid_ticket_is_allowed_and_carries_the_caller(lambda_function, event
 
 def test_a_ticket_opens_one_connection_only(lambda_function, event, demo_owner):
     authorizer = lambda_function("WsAuthorizerFunction")
-    ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
+    ticket = Root().tickets.issue(Caller(firm_id=FIRM, subject=SUBJECT))
 
     first = authorizer.invoke(_authorizer_event(event, ticket))
     replayed = authorizer.invoke(_authorizer_event(event, ticket))
@@ -68,7 +68,7 @@ def test_missing_or_unknown_tickets_are_denied(lambda_function, event, ticket):
 def test_a_ticket_names_its_firm_and_cannot_be_redeemed_as_another(
     lambda_function, event, core_settings
 ):
-    ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
+    ticket = Root().tickets.issue(Caller(firm_id=FIRM, subject=SUBJECT))
     forged = "firm-other." + ticket.split(".", 1)[1]
 
     decision = lambda_function("WsAuthorizerFunction").invoke(_authorizer_event(event, forged))
@@ -94,7 +94,7 @@ def test_connect_records_and_disconnect_forgets_the_connection(
 
 
 def test_a_ticket_of_someone_without_active_access_is_denied(lambda_function, event, core_settings):
-    ticket = TicketStore().issue(Caller(firm_id=FIRM, subject=SUBJECT))
+    ticket = Root().tickets.issue(Caller(firm_id=FIRM, subject=SUBJECT))
 
     decision = lambda_function("WsAuthorizerFunction").invoke(_authorizer_event(event, ticket))
 

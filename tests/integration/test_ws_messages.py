@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from firmchat.adapters.connections import ConnectionStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.principal import Role
 from firmchat.domain.richtext import MAX_MESSAGE_BYTES
+from firmchat.root import Root
 from localcloud.lambdas import LocalFunction
 from tests.support.api import HttpApi, SignIn, ws_event
 from tests.support.people import Seeder
@@ -83,7 +83,7 @@ def chat(core_settings, lambda_function) -> Chat:
     archived_id = _create(api, OWNER, "acct-1", "first-message-2")
     assert api.call("POST", f"/threads/{archived_id}/archive", OWNER).status == 200
     other_firm_thread_id = _create(api, STRANGER, "acct-9", "first-message-9")
-    connections = ConnectionStore()
+    connections = Root().connections
     for sign_in, connection_id in {**SOCKETS, **OUTSIDERS}.items():
         connections.register(
             Caller(firm_id=sign_in.firm_id, subject=sign_in.subject), connection_id

@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from bench.local_session import DemoSession
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread
+from firmchat.root import Root
 from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
@@ -69,12 +68,12 @@ def new_firm(core_settings):
         seeder.firm_user(firm_id, "member", f"{firm_id}-member", Role.MEMBER, assigned=[ACCOUNT])
         for contact in ("anna", "ben"):
             seeder.client_user(firm_id, ACCOUNT, contact, f"{firm_id}-{contact}")
-        authenticator = Authenticator(DynamoPeopleStore())
+        authenticator = Authenticator(Root().people_store)
         people = {
             who: authenticator.principal_for(Caller(firm_id=firm_id, subject=f"{firm_id}-{who}"))
             for who in ("owner", "member", "anna", "ben")
         }
-        store, directory = DynamoThreadStore(), PeopleDirectory(DynamoPeopleStore())
+        store, directory = Root().thread_store, PeopleDirectory(Root().people_store)
         events = RecordedEvents()
         return Firm(
             Threads(store, directory, events), Messages(store, directory, events), events, people

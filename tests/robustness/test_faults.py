@@ -15,13 +15,10 @@ from botocore.compat import HTTPHeaders
 from botocore.exceptions import ClientError
 
 from firmchat.adapters.aws import connections_api, dynamodb
-from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
-from firmchat.adapters.identity import CognitoIdentity
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.adapters.threads import DynamoThreadStore
-from firmchat.config import required_setting
+from firmchat.config import Settings
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import ContactChanges
+from firmchat.root import Root
 from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
@@ -175,11 +172,11 @@ def live_firm(new_firm):
     """A firm whose pushes go through the real Broadcast and management API client, with
     every person of it on one socket."""
     firm = new_firm()
-    connections = ConnectionStore()
+    connections = Root().connections
     for who, person in firm.people.items():
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
-    store, people = DynamoThreadStore(), DynamoPeopleStore()
-    broadcast = Broadcast(connections, Authenticator(people), ConnectionPusher())
+    store, people = Root().thread_store, Root().people_store
+    broadcast = Broadcast(connections, Authenticator(people), Root().pusher)
     firm.messages = Messages(store, PeopleDirectory(people), broadcast)
     return firm
 
@@ -196,7 +193,7 @@ def test_a_push_that_fails_for_one_socket_still_reaches_the_others_and_stores_on
 ):
     thread = live_firm.threads.create(live_firm.people["owner"], new_thread())[0]
     message = new_message()
-    api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
+    api = connections_api(Settings().ws_management_endpoint)
 
     with failing(api, to_socket("POST", "member-tab"), 500, INTERNAL_ERROR):
         _, created = live_firm.messages.post(live_firm.people["anna"], thread.thread_id, message)
@@ -217,17 +214,16 @@ def test_a_stream_batch_failing_half_way_is_retried_from_the_failure_closing_eac
     owner = firm.people["owner"]
     stream = TableStream(core_settings.get_att("ChatTable", "StreamArn"))
     stream.new_records()  # what seeding wrote is not this batch
-    connections = ConnectionStore()
+    connections = Root().connections
     for who in ("anna", "ben"):
         person = firm.people[who]
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
-    monkeypatch.setenv("USER_POOL_ID", core_settings.ref("UserPool"))
-    admin = PeopleAdmin(DynamoPeopleStore(), CognitoIdentity())
+    admin = PeopleAdmin(Root().people_store, Root().identity)
     for who in ("anna", "ben"):
         admin.change_contact(owner, ACCOUNT, who, ContactChanges(portal_access=False))
     batch = stream.event()
     worker = lambda_function("StreamWorkerFunction")
-    api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
+    api = connections_api(Settings().ws_management_endpoint)
 
     with failing(api, to_socket("DELETE", "ben-tab"), 500, INTERNAL_ERROR):
         answer = worker.invoke(batch)

@@ -4,7 +4,6 @@ test_invitations.py goes through the user pool and email instead)."""
 
 from collections.abc import Iterable
 
-from firmchat.adapters.people import DynamoPeopleStore
 from firmchat.domain.people import (
     ClientAccount,
     Contact,
@@ -15,6 +14,7 @@ from firmchat.domain.people import (
     LoginState,
 )
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
+from firmchat.root import Root
 
 
 def _digest(login: Login) -> str:
@@ -36,7 +36,7 @@ def _invitation(login: Login, email: str) -> Invitation:
 
 class Seeder:
     def __init__(self) -> None:
-        self.store = DynamoPeopleStore()
+        self.store = Root().people_store
 
     def firm(
         self,

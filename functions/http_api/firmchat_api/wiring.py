@@ -1,18 +1,11 @@
-"""The core's services with their adapters, built once per container (at cold start, so a
-missing setting fails there)."""
+"""The core's services the routes use, from the composition root (built at cold start, so
+a missing setting fails there)."""
 
-from firmchat.adapters.identity import CognitoIdentity
-from firmchat.adapters.mail import SesMailer
-from firmchat.adapters.people import DynamoPeopleStore
-from firmchat.config import required_setting
-from firmchat.services.identity import Authenticator
-from firmchat.services.invitations import Invitations
-from firmchat.services.people import PeopleAdmin
+from firmchat.root import root
 
-people_store = DynamoPeopleStore()
-authenticator = Authenticator(people_store)
-identity = CognitoIdentity()
-people = PeopleAdmin(people_store, identity)
-invitations = Invitations(
-    people_store, identity, SesMailer(), portal_url=required_setting("PORTAL_ORIGIN")
-)
+authenticator = root().authenticator
+people = root().people
+invitations = root().invitations
+threads = root().threads
+messages = root().messages
+tickets = root().tickets

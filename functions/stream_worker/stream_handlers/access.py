@@ -3,15 +3,15 @@ or a firm user is removed, their open WebSocket connections are closed."""
 
 from collections.abc import Mapping
 
-from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
 from firmchat.adapters.people import KIND_CONTACT, KIND_FIRM_USER
 from firmchat.domain.people import Contact, FirmUser
 from firmchat.observability import logger
+from firmchat.root import root
 from firmchat.services.sessions import end_sessions
 from stream_handlers.change import Change, Handler
 
-connections = ConnectionStore()
-pusher = ConnectionPusher()
+connections = root().connections
+pusher = root().pusher
 
 
 def _end_sessions_when_access_ends(person: type[Contact] | type[FirmUser]) -> Handler:

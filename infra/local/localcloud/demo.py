@@ -7,18 +7,16 @@ account. Client accounts: one with an activated contact; one with two contacts o
 is only invited; one with no activated contact (its contact has no portal access).
 """
 
+import os
 import re
 from dataclasses import dataclass
 
-from firmchat.adapters.identity import CognitoIdentity, login_username
-from firmchat.adapters.mail import SesMailer
-from firmchat.adapters.people import DynamoPeopleStore
+from firmchat.adapters.identity import login_username
+from firmchat.config import Settings
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import InvitationAcceptance, NewAccount, NewContact, NewFirmUser
 from firmchat.domain.principal import Principal, Right, Role
-from firmchat.services.identity import Authenticator
-from firmchat.services.invitations import Invitations
-from firmchat.services.people import PeopleAdmin
+from firmchat.root import Root
 from localcloud.mail import Outbox
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 (a published demo login, local only)
@@ -37,10 +35,10 @@ class DemoLogin:
 class _Seeder:
     def __init__(self, outbox: Outbox, portal_url: str) -> None:
         self._outbox = outbox
-        self.store = DynamoPeopleStore()
-        identity = CognitoIdentity()
-        self.people = PeopleAdmin(self.store, identity)
-        self.invitations = Invitations(self.store, identity, SesMailer(), portal_url)
+        services = Root(Settings({**os.environ, "PORTAL_ORIGIN": portal_url}))
+        self.people = services.people
+        self.invitations = services.invitations
+        self.authenticator = services.authenticator
         self.logins: list[DemoLogin] = []
         self.firm_id = ""
 
@@ -88,7 +86,7 @@ def seed(outbox: Outbox, portal_url: str) -> tuple[str, list[DemoLogin]]:
     )
     seeder.firm_id = firm.firm_id
     seeder.accept("owner", "firm", owner_email)
-    principal = Authenticator(seeder.store).principal_for(
+    principal = seeder.authenticator.principal_for(
         Caller(firm_id=firm.firm_id, subject=str(owner.subject))
     )
     seeder.firm_user(

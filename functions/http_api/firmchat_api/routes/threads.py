@@ -6,8 +6,6 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
-from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain.paging import page_size
 from firmchat.domain.threads import (
     AccountChats,
@@ -19,21 +17,11 @@ from firmchat.domain.threads import (
     ThreadStatus,
     ThreadView,
 )
-from firmchat.services.directory import PeopleDirectory
-from firmchat.services.messages import Messages
-from firmchat.services.realtime import Broadcast
-from firmchat.services.threads import Threads
 from firmchat_api.caller import CurrentPrincipal
 from firmchat_api.params import ResourceId
-from firmchat_api.wiring import authenticator, people_store
+from firmchat_api.wiring import messages, threads
 
 router = APIRouter(tags=["threads"])
-
-_store = DynamoThreadStore()
-_directory = PeopleDirectory(people_store)
-_events = Broadcast(ConnectionStore(), authenticator, ConnectionPusher())
-threads = Threads(_store, _directory, _events)
-messages = Messages(_store, _directory, _events)
 
 Size = Annotated[int | None, Query(description="25 (default), 50, 100 or 250")]
 Cursor = Annotated[str | None, Query(max_length=2048)]

@@ -1,14 +1,12 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from firmchat.adapters.tickets import TICKET_LIFETIME_SECONDS, TicketStore
+from firmchat.adapters.tickets import TICKET_LIFETIME_SECONDS
 from firmchat.domain.caller import Caller
 from firmchat_api.caller import CurrentPrincipal
+from firmchat_api.wiring import tickets
 
 router = APIRouter()
-
-
-tickets = TicketStore()
 
 
 class WebSocketTicket(BaseModel):

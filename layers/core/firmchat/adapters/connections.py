@@ -2,13 +2,11 @@
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.aws import connections_api, dynamodb
-from firmchat.config import required_setting
 from firmchat.domain.caller import Caller
 from firmchat.domain.keys import (
     connection_sort_key,
@@ -16,6 +14,10 @@ from firmchat.domain.keys import (
     subject_connections_prefix,
 )
 from firmchat.observability import logger
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+    from mypy_boto3_dynamodb.service_resource import Table
 
 # API Gateway closes a WebSocket after two hours at most; the record outlives it a little.
 CONNECTION_RECORD_SECONDS = 2 * 3600 + 600
@@ -25,8 +27,8 @@ class ConnectionStore:
     """Connections sort under their subject in the firm's partition: one Query finds a
     person's sockets, and a Query of the partition finds the firm's."""
 
-    def __init__(self) -> None:
-        self._table = dynamodb().Table(required_setting("TABLE_NAME"))
+    def __init__(self, table: "Table") -> None:
+        self._table = table
 
     def register(self, caller: Caller, connection_id: str) -> None:
         self._table.put_item(
@@ -70,8 +72,8 @@ class ConnectionStore:
 class ConnectionPusher:
     """Sends frames through, and closes sockets with, the API Gateway Management API."""
 
-    def __init__(self) -> None:
-        self._api = connections_api(required_setting("WS_MANAGEMENT_ENDPOINT"))
+    def __init__(self, api: "ApiGatewayManagementApiClient") -> None:
+        self._api = api
 
     def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
         """Returns False when the connection is gone (410), so the caller can forget it.

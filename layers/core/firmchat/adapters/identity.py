@@ -10,11 +10,13 @@ none), so a login's email and firm are only ever what the firm's invitation set.
 import contextlib
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from firmchat.adapters.aws import cognito
-from firmchat.config import required_setting
 from firmchat.domain.caller import FIRM_CLAIM
 from firmchat.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
 def _unguessable_password() -> str:
@@ -29,9 +31,9 @@ def login_username(firm_id: str, email: str) -> str:
 
 
 class CognitoIdentity:
-    def __init__(self) -> None:
-        self._pool = required_setting("USER_POOL_ID")
-        self._cognito = cognito()
+    def __init__(self, pool_id: str, client: "CognitoIdentityProviderClient") -> None:
+        self._pool = pool_id
+        self._cognito = client
 
     def create_login(self, firm_id: str, email: str) -> str | None:
         """The subject of a new login, or None when the firm has one for that email."""

@@ -1,13 +1,15 @@
 """Email through SES (the v2 API), from the verified sender the template names."""
 
-from firmchat.adapters.aws import sesv2
-from firmchat.config import required_setting
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
 
 
 class SesMailer:
-    def __init__(self) -> None:
-        self._sender = required_setting("SENDER_ADDRESS")
-        self._ses = sesv2()
+    def __init__(self, sender: str, client: "SESV2Client") -> None:
+        self._sender = sender
+        self._ses = client
 
     def send(self, to: str, subject: str, text: str) -> None:
         self._ses.send_email(

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.transactions import Action, condition_failed, transact
-from firmchat.config import required_setting
 from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.people import (
@@ -226,9 +224,9 @@ def _assigned_user(item: Mapping[str, Any]) -> AssignedUser:
 
 
 class DynamoPeopleStore:
-    def __init__(self) -> None:
-        self._table_name = required_setting("TABLE_NAME")
-        self._table: Table = dynamodb().Table(self._table_name)
+    def __init__(self, table: "Table") -> None:
+        self._table_name = table.name
+        self._table = table
 
     # ------------------------------------------------------------ reads
     def _get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
@@ -269,7 +267,7 @@ class DynamoPeopleStore:
         """The items of those keys that exist (each key once), in BatchGetItem requests of
         100 keys; keys DynamoDB leaves unprocessed are asked again after a growing wait."""
         unique = list({(key["PK"], key["SK"]): dict(key) for key in wanted}.values())
-        resource = dynamodb()
+        client = self._table.meta.client
         found: list[dict[str, Any]] = []
         for start in range(0, len(unique), BATCH_GET_LIMIT):
             pending: dict[str, Any] = {
@@ -278,7 +276,7 @@ class DynamoPeopleStore:
             for attempt in range(BATCH_GET_ATTEMPTS):
                 if attempt:
                     time.sleep(0.05 * 2**attempt)
-                answer = resource.batch_get_item(RequestItems=pending)
+                answer = client.batch_get_item(RequestItems=pending)
                 found.extend(dict(item) for item in answer["Responses"].get(self._table_name, []))
                 pending = dict(answer.get("UnprocessedKeys") or {})
                 if not pending:
@@ -365,7 +363,7 @@ class DynamoPeopleStore:
     # ------------------------------------------------------------ writes
     def add_firm(self, firm: Firm, owner: FirmUser, login: Login, invitation: Invitation) -> None:
         transact(
-            self._table_name,
+            self._table,
             [
                 _put_new(firm_item(firm), ConflictError("the firm exists already")),
                 *self._new_user_actions(owner, login, invitation),
@@ -387,7 +385,7 @@ class DynamoPeopleStore:
         )
 
     def add_firm_user(self, user: FirmUser, login: Login, invitation: Invitation) -> None:
-        transact(self._table_name, self._new_user_actions(user, login, invitation))
+        transact(self._table, self._new_user_actions(user, login, invitation))
 
     def change_firm_user(
         self, user: FirmUser, changes: FirmUserChanges, *, confirm_owner: str | None
@@ -421,7 +419,7 @@ class DynamoPeopleStore:
                     ),
                 )
             )
-        transact(self._table_name, actions)
+        transact(self._table, actions)
         return user.model_copy(update=changes.model_dump(exclude_none=True))
 
     def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
@@ -436,7 +434,7 @@ class DynamoPeopleStore:
             "account_id": account_id,
         }
         transact(
-            self._table_name,
+            self._table,
             [
                 Action("Put", {"Item": assignment}),
                 _assigned_ids_change("ADD", firm_id, user_id, account_id),
@@ -445,7 +443,7 @@ class DynamoPeopleStore:
 
     def unassign(self, firm_id: str, user_id: str, account_id: str) -> None:
         transact(
-            self._table_name,
+            self._table,
             [
                 Action(
                     "Delete",
@@ -486,7 +484,7 @@ class DynamoPeopleStore:
 
     def add_contact(self, contact: Contact) -> None:
         transact(
-            self._table_name,
+            self._table,
             [
                 Action(
                     "ConditionCheck",
@@ -538,7 +536,7 @@ class DynamoPeopleStore:
         ]
         if contact.subject is not None:
             actions.append(Action("Delete", {"Key": login_key(contact.firm_id, contact.subject)}))
-        transact(self._table_name, actions)
+        transact(self._table, actions)
 
     def invite_contact(
         self, contact: Contact, login: Login, invitation: Invitation, *, revoked: str | None
@@ -549,7 +547,7 @@ class DynamoPeopleStore:
             else []
         )
         transact(
-            self._table_name,
+            self._table,
             [
                 Action(
                     "Update",
@@ -585,7 +583,7 @@ class DynamoPeopleStore:
     def activate(self, invitation: Invitation) -> None:
         unusable = NotFoundError(INVITATION_UNUSABLE)
         transact(
-            self._table_name,
+            self._table,
             [
                 Action(
                     "Delete",

@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Key
 
-from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.people import BATCH_GET_ATTEMPTS
 from firmchat.adapters.transactions import Action, transact
-from firmchat.config import required_setting
 from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
@@ -76,9 +74,9 @@ def _side_read_attribute(kind: PrincipalKind) -> str:
 
 
 class DynamoThreadStore:
-    def __init__(self) -> None:
-        self._name = required_setting("TABLE_NAME")
-        self._table: Table = dynamodb().Table(self._name)
+    def __init__(self, table: "Table") -> None:
+        self._name = table.name
+        self._table = table
 
     # ------------------------------------------------------------ reads
 
@@ -246,7 +244,7 @@ class DynamoThreadStore:
             for attempt in range(BATCH_GET_ATTEMPTS):
                 if attempt:
                     time.sleep(0.05 * 2**attempt)
-                response = dynamodb().batch_get_item(RequestItems=request)
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
                 found.extend(_plain(item) for item in response["Responses"].get(self._name, []))
                 request = response.get("UnprocessedKeys") or None
                 if not request:
@@ -261,7 +259,7 @@ class DynamoThreadStore:
 
     def create(self, thread: Thread, message: Message, digest: str) -> None:
         transact(
-            self._name,
+            self._table,
             [
                 Action(
                     "Put",
@@ -310,7 +308,7 @@ class DynamoThreadStore:
             },
         }
         transact(
-            self._name,
+            self._table,
             [
                 Action("Update", thread_update, StaleWriteError()),
                 *_message_writes(thread, message, digest, read_seq),
@@ -324,7 +322,7 @@ class DynamoThreadStore:
         seen = int(getattr(thread, side))
         actions = _read_writes(thread, user.user_id, read_seq, up_to)
         if up_to <= seen:
-            transact(self._name, actions)
+            transact(self._table, actions)
             return thread
         side_update = {
             "Key": _thread_key(thread),
@@ -332,7 +330,7 @@ class DynamoThreadStore:
             "ConditionExpression": f"{side} = :seen",
             "ExpressionAttributeValues": {":new": up_to, ":seen": seen},
         }
-        transact(self._name, [*actions, Action("Update", side_update, StaleWriteError())])
+        transact(self._table, [*actions, Action("Update", side_update, StaleWriteError())])
         return thread.model_copy(update={side: up_to})
 
     def set_status(self, thread: Thread, status: ThreadStatus) -> Thread:
@@ -351,7 +349,7 @@ class DynamoThreadStore:
             },
         }
         transact(
-            self._name,
+            self._table,
             [
                 Action("Update", status_update, StaleWriteError()),
                 _summary_update(thread, {thread.status.value: -1, status.value: 1}),
@@ -369,7 +367,7 @@ class DynamoThreadStore:
             "ExpressionAttributeValues": {":status": thread.status.value, ":seq": thread.seq},
         }
         transact(
-            self._name,
+            self._table,
             [
                 Action("Delete", removal, StaleWriteError()),
                 _summary_update(thread, {thread.status.value: -1, "messages": -thread.seq}),

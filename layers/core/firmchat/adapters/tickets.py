@@ -5,22 +5,24 @@ redeeming deletes the item under a condition, so a ticket opens one connection a
 """
 
 import time
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.aws import dynamodb
-from firmchat.config import required_setting
 from firmchat.domain.caller import Caller
 from firmchat.domain.keys import ticket_sort_key, tickets_partition
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import NotAuthenticatedError
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
 TICKET_LIFETIME_SECONDS = 60
 
 
 class TicketStore:
-    def __init__(self) -> None:
-        self._table = dynamodb().Table(required_setting("TABLE_NAME"))
+    def __init__(self, table: "Table") -> None:
+        self._table = table
 
     def issue(self, caller: Caller) -> str:
         ticket, secret_digest = new_token(caller.firm_id)

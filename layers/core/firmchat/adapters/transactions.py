@@ -3,12 +3,14 @@ domain error its action names (the table resource has no transactions of its own
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.aws import dynamodb
 from firmchat.errors import FirmchatError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,13 @@ def _request(table_name: str, action: Action) -> dict[str, Any]:
     return {action.kind: {"TableName": table_name, **action.request}}
 
 
-def transact(table_name: str, actions: Sequence[Action]) -> None:
+def transact(table: "Table", actions: Sequence[Action]) -> None:
     """All actions or none. A cancelled transaction raises the refusal of the first action
     whose condition failed (or re-raises when none of them says what it means)."""
-    client = dynamodb().meta.client
+    client = table.meta.client
     try:
         client.transact_write_items(
-            TransactItems=[_request(table_name, action) for action in actions]  # type: ignore[misc]
+            TransactItems=[_request(table.name, action) for action in actions]  # type: ignore[misc]
         )
     except client.exceptions.TransactionCanceledException as error:
         reasons = error.response.get("CancellationReasons", [])

@@ -1,0 +1,133 @@
+"""The composition root: the one place that builds the core's adapters and services.
+
+Each is built once per container, on first use, from one `Settings`: a function pays at its
+cold start only for what it asks for (the imports sit inside each builder for that reason),
+and a missing setting fails that cold start. Functions, the local cloud's demo seeder, the
+benchmarks and the tests all take their services from here, so each graph is written once.
+"""
+
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
+
+from firmchat.adapters import aws
+from firmchat.config import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+    from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
+    from firmchat.adapters.identity import CognitoIdentity
+    from firmchat.adapters.mail import SesMailer
+    from firmchat.adapters.people import DynamoPeopleStore
+    from firmchat.adapters.threads import DynamoThreadStore
+    from firmchat.adapters.tickets import TicketStore
+    from firmchat.services.directory import PeopleDirectory
+    from firmchat.services.identity import Authenticator
+    from firmchat.services.invitations import Invitations
+    from firmchat.services.messages import Messages
+    from firmchat.services.people import PeopleAdmin
+    from firmchat.services.realtime import Broadcast
+    from firmchat.services.threads import Threads
+
+
+class Root:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    # ------------------------------------------------------------ adapters
+    @cached_property
+    def table(self) -> "Table":
+        return aws.dynamodb().Table(self.settings.table_name)
+
+    @cached_property
+    def people_store(self) -> "DynamoPeopleStore":
+        from firmchat.adapters.people import DynamoPeopleStore  # noqa: PLC0415
+
+        return DynamoPeopleStore(self.table)
+
+    @cached_property
+    def thread_store(self) -> "DynamoThreadStore":
+        from firmchat.adapters.threads import DynamoThreadStore  # noqa: PLC0415
+
+        return DynamoThreadStore(self.table)
+
+    @cached_property
+    def connections(self) -> "ConnectionStore":
+        from firmchat.adapters.connections import ConnectionStore  # noqa: PLC0415
+
+        return ConnectionStore(self.table)
+
+    @cached_property
+    def pusher(self) -> "ConnectionPusher":
+        from firmchat.adapters.connections import ConnectionPusher  # noqa: PLC0415
+
+        return ConnectionPusher(aws.connections_api(self.settings.ws_management_endpoint))
+
+    @cached_property
+    def tickets(self) -> "TicketStore":
+        from firmchat.adapters.tickets import TicketStore  # noqa: PLC0415
+
+        return TicketStore(self.table)
+
+    @cached_property
+    def identity(self) -> "CognitoIdentity":
+        from firmchat.adapters.identity import CognitoIdentity  # noqa: PLC0415
+
+        return CognitoIdentity(self.settings.user_pool_id, aws.cognito())
+
+    @cached_property
+    def mailer(self) -> "SesMailer":
+        from firmchat.adapters.mail import SesMailer  # noqa: PLC0415
+
+        return SesMailer(self.settings.sender_address, aws.sesv2())
+
+    # ------------------------------------------------------------ services
+    @cached_property
+    def authenticator(self) -> "Authenticator":
+        from firmchat.services.identity import Authenticator  # noqa: PLC0415
+
+        return Authenticator(self.people_store)
+
+    @cached_property
+    def people(self) -> "PeopleAdmin":
+        from firmchat.services.people import PeopleAdmin  # noqa: PLC0415
+
+        return PeopleAdmin(self.people_store, self.identity)
+
+    @cached_property
+    def invitations(self) -> "Invitations":
+        from firmchat.services.invitations import Invitations  # noqa: PLC0415
+
+        return Invitations(
+            self.people_store, self.identity, self.mailer, portal_url=self.settings.portal_origin
+        )
+
+    @cached_property
+    def directory(self) -> "PeopleDirectory":
+        from firmchat.services.directory import PeopleDirectory  # noqa: PLC0415
+
+        return PeopleDirectory(self.people_store)
+
+    @cached_property
+    def broadcast(self) -> "Broadcast":
+        from firmchat.services.realtime import Broadcast  # noqa: PLC0415
+
+        return Broadcast(self.connections, self.authenticator, self.pusher)
+
+    @cached_property
+    def threads(self) -> "Threads":
+        from firmchat.services.threads import Threads  # noqa: PLC0415
+
+        return Threads(self.thread_store, self.directory, self.broadcast)
+
+    @cached_property
+    def messages(self) -> "Messages":
+        from firmchat.services.messages import Messages  # noqa: PLC0415
+
+        return Messages(self.thread_store, self.directory, self.broadcast)
+
+
+@cache
+def root() -> Root:
+    """The container's root, over the function's environment."""
+    return Root()
