@@ -4,14 +4,20 @@ Every key comes from firmchat.domain.keys and starts with the firm. Items carry 
 attribute the stream worker dispatches on.
 """
 
-import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.transactions import Action, condition_failed, transact
+from firmchat.adapters.dynamo import (
+    Action,
+    batch_get,
+    condition_failed,
+    query_all,
+    query_page,
+    transact,
+)
 from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.people import (
@@ -36,11 +42,6 @@ from firmchat.services.ports import AssignedUser, SignedInRecords
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-# BatchGetItem takes at most 100 keys a request.
-BATCH_GET_LIMIT = 100
-# Requests one batch of keys may take while DynamoDB leaves some unprocessed (throttled),
-# waiting longer between each, before the operation fails.
-BATCH_GET_ATTEMPTS = 6
 # The firm user's item keeps the ids of their assigned accounts (a string set, absent when
 # empty), changed in the same transaction as the assignment items: one read loads a member.
 ASSIGNED_IDS = "assigned_account_ids"
@@ -225,7 +226,6 @@ def _assigned_user(item: Mapping[str, Any]) -> AssignedUser:
 
 class DynamoPeopleStore:
     def __init__(self, table: "Table") -> None:
-        self._table_name = table.name
         self._table = table
 
     # ------------------------------------------------------------ reads
@@ -246,13 +246,13 @@ class DynamoPeopleStore:
         return _assigned_user(item) if item else None
 
     def logins(self, firm_id: str, subjects: Sequence[str]) -> list[Login]:
-        items = self._batch_get(login_key(firm_id, subject) for subject in subjects)
+        items = batch_get(self._table, [login_key(firm_id, subject) for subject in subjects])
         return [Login.model_validate(item) for item in items]
 
     def signed_in_records(self, firm_id: str, logins: Sequence[Login]) -> SignedInRecords:
         wanted = [firm_key(firm_id)] + [_record_key(login) for login in logins]
         by_kind: dict[str, list[dict[str, Any]]] = {}
-        for item in self._batch_get(wanted):
+        for item in batch_get(self._table, wanted):
             by_kind.setdefault(str(item["kind"]), []).append(item)
         firms = by_kind.get(KIND_FIRM, [])
         users = (_assigned_user(item) for item in by_kind.get(KIND_FIRM_USER, []))
@@ -263,60 +263,12 @@ class DynamoPeopleStore:
             contacts={(contact.account_id, contact.contact_id): contact for contact in contacts},
         )
 
-    def _batch_get(self, wanted: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
-        """The items of those keys that exist (each key once), in BatchGetItem requests of
-        100 keys; keys DynamoDB leaves unprocessed are asked again after a growing wait."""
-        unique = list({(key["PK"], key["SK"]): dict(key) for key in wanted}.values())
-        client = self._table.meta.client
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(unique), BATCH_GET_LIMIT):
-            pending: dict[str, Any] = {
-                self._table_name: {"Keys": unique[start : start + BATCH_GET_LIMIT]}
-            }
-            for attempt in range(BATCH_GET_ATTEMPTS):
-                if attempt:
-                    time.sleep(0.05 * 2**attempt)
-                answer = client.batch_get_item(RequestItems=pending)
-                found.extend(dict(item) for item in answer["Responses"].get(self._table_name, []))
-                pending = dict(answer.get("UnprocessedKeys") or {})
-                if not pending:
-                    break
-            else:
-                raise RuntimeError(
-                    f"DynamoDB left keys unprocessed after {BATCH_GET_ATTEMPTS} attempts"
-                )
-        return found
-
-    def _query_all(self, condition: Any) -> list[dict[str, Any]]:
-        """Every page of one item collection (an account's contacts)."""
-        items: list[dict[str, Any]] = []
-        arguments: dict[str, Any] = {"KeyConditionExpression": condition}
-        while True:
-            page = self._table.query(**arguments)
-            items.extend(dict(item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return items
-            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _page(
-        self, listing: Listing, size: int, cursor: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key(listing.partition_attribute).eq(listing.partition),
-            "Limit": size,
-        }
-        if listing.index:
-            arguments["IndexName"] = listing.index
-        start = listing.start_key(cursor)
-        if start:
-            arguments["ExclusiveStartKey"] = start
-        page = self._table.query(**arguments)
-        return [dict(item) for item in page["Items"]], listing.cursor(page.get("LastEvaluatedKey"))
-
     def firm_users(self, firm_id: str, size: int, cursor: str | None) -> Page[FirmUser]:
         listing = Listing(firm_id=firm_id, partition=keys.firm_users_index(firm_id), index="GSI1")
-        items, next_cursor = self._page(listing, size, cursor)
-        return Page(items=[FirmUser.model_validate(item) for item in items], cursor=next_cursor)
+        items, last = query_page(self._table, listing, cursor, Limit=size)
+        return Page(
+            items=[FirmUser.model_validate(item) for item in items], cursor=listing.cursor(last)
+        )
 
     def account(self, firm_id: str, account_id: str) -> ClientAccount | None:
         item = self._get(account_key(firm_id, account_id))
@@ -324,13 +276,16 @@ class DynamoPeopleStore:
 
     def accounts(self, firm_id: str, size: int, cursor: str | None) -> Page[ClientAccount]:
         listing = Listing(firm_id=firm_id, partition=keys.accounts_index(firm_id), index="GSI1")
-        items, next_cursor = self._page(listing, size, cursor)
+        items, last = query_page(self._table, listing, cursor, Limit=size)
         return Page(
-            items=[ClientAccount.model_validate(item) for item in items], cursor=next_cursor
+            items=[ClientAccount.model_validate(item) for item in items],
+            cursor=listing.cursor(last),
         )
 
     def accounts_by_id(self, firm_id: str, account_ids: Sequence[str]) -> list[ClientAccount]:
-        items = self._batch_get(account_key(firm_id, account_id) for account_id in account_ids)
+        items = batch_get(
+            self._table, [account_key(firm_id, account_id) for account_id in account_ids]
+        )
         return [ClientAccount.model_validate(item) for item in items]
 
     def contact(self, firm_id: str, account_id: str, contact_id: str) -> Contact | None:
@@ -338,9 +293,10 @@ class DynamoPeopleStore:
         return Contact.model_validate(item) if item else None
 
     def contacts(self, firm_id: str, account_id: str) -> list[Contact]:
-        items = self._query_all(
+        items = query_all(
+            self._table,
             Key("PK").eq(keys.account_partition(firm_id, account_id))
-            & Key("SK").begins_with(keys.contact_sort_key(""))
+            & Key("SK").begins_with(keys.contact_sort_key("")),
         )
         return [Contact.model_validate(item) for item in items]
 

@@ -2,16 +2,12 @@
 messages"). Every list is one Query plus one BatchGetItem per hundred rows; every write
 that changes a count changes it in the same transaction."""
 
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
-from itertools import batched
 from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Key
 
-from firmchat.adapters.people import BATCH_GET_ATTEMPTS
-from firmchat.adapters.transactions import Action, transact
+from firmchat.adapters.dynamo import Action, Item, batch_get, plain, query_all, query_page, transact
 from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
@@ -29,19 +25,6 @@ if TYPE_CHECKING:
 
 READ_AHEAD: Final = 1000
 """Rows a filtered list reads in its one query (well under DynamoDB's 1 MB a response)."""
-
-type Item = dict[str, Any]
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB's numbers as ints, sets and lists as lists, recursively."""
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {name: _plain(inner) for name, inner in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(inner) for inner in value]
-    return value
 
 
 def thread_item(thread: Thread) -> Item:
@@ -75,7 +58,6 @@ def _side_read_attribute(kind: PrincipalKind) -> str:
 
 class DynamoThreadStore:
     def __init__(self, table: "Table") -> None:
-        self._name = table.name
         self._table = table
 
     # ------------------------------------------------------------ reads
@@ -85,7 +67,7 @@ class DynamoThreadStore:
             Key={"PK": keys.thread_partition(firm_id, thread_id), "SK": keys.THREAD},
             ConsistentRead=True,
         ).get("Item")
-        return Thread.model_validate(_plain(item)) if item else None
+        return Thread.model_validate(plain(item)) if item else None
 
     def context(
         self, firm_id: str, thread_id: str, user_id: str, client_id: str | None = None
@@ -96,7 +78,9 @@ class DynamoThreadStore:
             sort_keys.append(keys.client_message_sort_key(client_id))
         found = {
             item["SK"]: item
-            for item in self._batch_get([{"PK": partition, "SK": sk} for sk in sort_keys], True)
+            for item in batch_get(
+                self._table, [{"PK": partition, "SK": sk} for sk in sort_keys], consistent=True
+            )
         }
         thread = found.get(keys.THREAD)
         request = found.get(keys.client_message_sort_key(client_id)) if client_id else None
@@ -116,37 +100,26 @@ class DynamoThreadStore:
             },
             ConsistentRead=True,
         )["Item"]
-        return Message.model_validate(_plain(item))
+        return Message.model_validate(plain(item))
 
     def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]:
         listing = Listing(thread.firm_id, keys.thread_partition(thread.firm_id, thread.thread_id))
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key("PK").eq(listing.partition)
-            & Key("SK").begins_with(keys.MESSAGE_PREFIX),
-            "ScanIndexForward": False,
-            "Limit": size,
-        }
-        start = listing.start_key(cursor)
-        if start:
-            arguments["ExclusiveStartKey"] = start
-        response = self._table.query(**arguments)
+        items, last = query_page(
+            self._table,
+            listing,
+            cursor,
+            Key("PK").eq(listing.partition) & Key("SK").begins_with(keys.MESSAGE_PREFIX),
+            ScanIndexForward=False,
+            Limit=size,
+        )
         return Page(
-            items=[Message.model_validate(_plain(item)) for item in response["Items"]],
-            cursor=listing.cursor(response.get("LastEvaluatedKey")),
+            items=[Message.model_validate(item) for item in items], cursor=listing.cursor(last)
         )
 
     def all_messages(self, thread: Thread) -> Iterator[Message]:
         partition = keys.thread_partition(thread.firm_id, thread.thread_id)
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key("PK").eq(partition)
-            & Key("SK").begins_with(keys.MESSAGE_PREFIX)
-        }
-        while True:
-            response = self._table.query(**arguments)
-            yield from (Message.model_validate(_plain(item)) for item in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return
-            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        condition = Key("PK").eq(partition) & Key("SK").begins_with(keys.MESSAGE_PREFIX)
+        yield from (Message.model_validate(item) for item in query_all(self._table, condition))
 
     def account_threads(
         self, firm_id: str, account_id: str, status: ThreadStatus, size: int, cursor: str | None
@@ -176,14 +149,15 @@ class DynamoThreadStore:
         )
 
     def read_seqs(self, firm_id: str, user_id: str, thread_ids: Sequence[str]) -> dict[str, int]:
-        found = self._batch_get(
+        found = batch_get(
+            self._table,
             [
                 {
                     "PK": keys.thread_partition(firm_id, thread_id),
                     "SK": keys.reader_sort_key(user_id),
                 }
                 for thread_id in thread_ids
-            ]
+            ],
         )
         by_partition = {item["PK"]: int(item["seq"]) for item in found}
         return {
@@ -195,8 +169,9 @@ class DynamoThreadStore:
         self, firm_id: str, user_id: str, account_ids: Sequence[str]
     ) -> dict[str, int]:
         partition = keys.account_reads_partition(firm_id, user_id)
-        found = self._batch_get(
-            [{"PK": partition, "SK": keys.account_sort_key(account)} for account in account_ids]
+        found = batch_get(
+            self._table,
+            [{"PK": partition, "SK": keys.account_sort_key(account)} for account in account_ids],
         )
         by_key = {item["SK"]: int(item["read"]) for item in found}
         return {account: by_key.get(keys.account_sort_key(account), 0) for account in account_ids}
@@ -213,47 +188,22 @@ class DynamoThreadStore:
     ) -> Page[T]:
         """One query. With `keep`, reads ahead and skips refused rows; the cursor is then the
         key of the last row returned, so the next page starts right after it."""
-        attribute = listing.partition_attribute
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key(attribute).eq(listing.partition),
-            "ScanIndexForward": not newest_first,
-            "Limit": size if keep is None else max(size, READ_AHEAD),
-        }
-        if listing.index:
-            arguments["IndexName"] = listing.index
-        start = listing.start_key(cursor)
-        if start:
-            arguments["ExclusiveStartKey"] = start
-        response = self._table.query(**arguments)
+        items, last_evaluated = query_page(
+            self._table,
+            listing,
+            cursor,
+            ScanIndexForward=not newest_first,
+            Limit=size if keep is None else max(size, READ_AHEAD),
+        )
         rows: list[T] = []
-        for item in response["Items"]:
-            row = parse(_plain(item))
+        for item in items:
+            row = parse(item)
             if keep is None or keep(row):
                 rows.append(row)
             if len(rows) == size:
                 last = {name: item[name] for name in listing.key_attributes}
                 return Page(items=rows, cursor=listing.cursor(last))
-        return Page(items=rows, cursor=listing.cursor(response.get("LastEvaluatedKey")))
-
-    def _batch_get(
-        self, item_keys: Sequence[Mapping[str, str]], consistent: bool = False
-    ) -> list[Item]:
-        found: list[Item] = []
-        for chunk in batched(item_keys, 100, strict=False):
-            request: Any = {self._name: {"Keys": list(chunk), "ConsistentRead": consistent}}
-            for attempt in range(BATCH_GET_ATTEMPTS):
-                if attempt:
-                    time.sleep(0.05 * 2**attempt)
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                found.extend(_plain(item) for item in response["Responses"].get(self._name, []))
-                request = response.get("UnprocessedKeys") or None
-                if not request:
-                    break
-            else:
-                raise RuntimeError(
-                    f"DynamoDB left keys unprocessed after {BATCH_GET_ATTEMPTS} attempts"
-                )
-        return found
+        return Page(items=rows, cursor=listing.cursor(last_evaluated))
 
     # ------------------------------------------------------------ writes
 
