@@ -7,46 +7,42 @@ instead of the first request quietly.
 
 import os
 from collections.abc import Mapping
-from functools import cached_property
+from typing import Any
 
 
 class MissingSettingError(RuntimeError):
     """A setting the function needs is not in its environment."""
 
 
-class Settings:
-    """Every setting of the core, each read once, when first asked for; a function is only
-    asked for the settings of what it builds."""
+class _Required:
+    """A setting read from its environment variable the first time it is asked for."""
 
-    def __init__(self, environment: Mapping[str, str] | None = None) -> None:
-        self._environment = os.environ if environment is None else environment
+    def __init__(self, variable: str) -> None:
+        self._variable = variable
 
-    def _required(self, name: str) -> str:
-        value = self._environment.get(name, "")
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attribute = name
+
+    def __get__(self, settings: "Settings", owner: Any = None) -> str:
+        value = settings.environment.get(self._variable, "")
         if not value:
-            raise MissingSettingError(f"environment variable {name} is required and not set")
+            raise MissingSettingError(
+                f"environment variable {self._variable} is required and not set"
+            )
+        settings.__dict__[self._attribute] = value
         return value
 
-    @cached_property
-    def table_name(self) -> str:
-        return self._required("TABLE_NAME")
 
-    @cached_property
-    def ws_management_endpoint(self) -> str:
-        return self._required("WS_MANAGEMENT_ENDPOINT")
+class Settings:
+    """Every setting of the core, each read once, when first asked for: a function is only
+    asked for the settings of what it builds."""
 
-    @cached_property
-    def user_pool_id(self) -> str:
-        return self._required("USER_POOL_ID")
+    table_name = _Required("TABLE_NAME")
+    ws_management_endpoint = _Required("WS_MANAGEMENT_ENDPOINT")
+    user_pool_id = _Required("USER_POOL_ID")
+    sender_address = _Required("SENDER_ADDRESS")
+    portal_origin = _Required("PORTAL_ORIGIN")
+    api_stage = _Required("API_STAGE")
 
-    @cached_property
-    def sender_address(self) -> str:
-        return self._required("SENDER_ADDRESS")
-
-    @cached_property
-    def portal_origin(self) -> str:
-        return self._required("PORTAL_ORIGIN")
-
-    @cached_property
-    def api_stage(self) -> str:
-        return self._required("API_STAGE")
+    def __init__(self, environment: Mapping[str, str] | None = None) -> None:
+        self.environment = os.environ if environment is None else environment

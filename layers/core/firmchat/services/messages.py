@@ -16,13 +16,10 @@ from firmchat.domain.threads import (
 )
 from firmchat.errors import ConflictError
 from firmchat.services.thread_ports import (
-    Directory,
-    Events,
     StaleWriteError,
     ThreadContext,
-    ThreadStore,
 )
-from firmchat.services.threads import Clock, checked_mentions, utc_now, visible_thread
+from firmchat.services.threads import ThreadService, checked_mentions, visible_thread
 
 ATTEMPTS = 3
 """Conditional writes that lose a race are read again and retried this often."""
@@ -33,15 +30,7 @@ def _refuse_if_archived(thread: Thread) -> None:
         raise ConflictError("this thread is archived: reopen it before replying")
 
 
-class Messages:
-    def __init__(
-        self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
-    ) -> None:
-        self._store = store
-        self._directory = directory
-        self._events = events
-        self._now = now
-
+class Messages(ThreadService):
     def _context(
         self, principal: Principal, thread_id: str, operation: Operation, client_id: str | None
     ) -> tuple[Thread, ThreadContext]:

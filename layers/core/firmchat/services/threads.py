@@ -69,7 +69,10 @@ def thread_frame(kind: str, thread: Thread) -> dict[str, object]:
     return {"type": kind, "thread": thread.model_dump(mode="json")}
 
 
-class Threads:
+class ThreadService:
+    """What the thread and the message services are built from (firmchat.root builds both
+    over the same store, directory and events)."""
+
     def __init__(
         self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
     ) -> None:
@@ -78,6 +81,8 @@ class Threads:
         self._events = events
         self._now = now
 
+
+class Threads(ThreadService):
     def create(self, principal: Principal, new: NewThread) -> tuple[ThreadView, bool]:
         """The thread and whether it was made now (False: a retry found it)."""
         account = AccountFacts(firm_id=principal.firm_id, account_id=new.account_id)
