@@ -9,13 +9,12 @@ import boto3
 import pytest
 from moto.ses.models import ses_backends
 
-from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.identity import login_username
-from firmchat.adapters.people import DynamoPeopleStore, invitation_item
-from firmchat.config import required_setting
+from firmchat.adapters.people import invitation_item
 from firmchat.domain.people import Invitation
 from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.tokens import new_token
+from firmchat.root import Root
 from localcloud.template import Resolver
 from tests.support.api import HttpApi, SignIn
 from tests.support.people import Seeder
@@ -187,11 +186,11 @@ def test_a_link_left_for_an_activated_login_sets_no_password(api, core_settings)
     contact_id = _contact(api)
     token = _invite(api, contact_id)
     _accept(api, token)
-    contact = DynamoPeopleStore().contact(FIRM, "acct-1", contact_id)
+    contact = Root().people_store.contact(FIRM, "acct-1", contact_id)
     assert contact is not None
     assert contact.subject is not None
     leftover_token, leftover = new_token(FIRM)
-    dynamodb().Table(required_setting("TABLE_NAME")).put_item(
+    Root().table.put_item(
         Item=invitation_item(
             Invitation(
                 firm_id=FIRM,

@@ -4,13 +4,16 @@ from typing import Any
 
 import pytest
 
-from firmchat.adapters import threads
-from firmchat.adapters.people import BATCH_GET_ATTEMPTS
+from firmchat.adapters.dynamo import BATCH_GET_ATTEMPTS
+from firmchat.adapters.threads import DynamoThreadStore
 
 
 class _AlwaysThrottled:
     def __init__(self) -> None:
         self.requests = 0
+        self.meta = self  # a Table's `meta.client` is this client
+        self.client = self
+        self.name = "ChatTable"
 
     def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:
         self.requests += 1
@@ -20,8 +23,7 @@ class _AlwaysThrottled:
 def test_read_state_stops_after_the_bounded_attempts(core_settings, monkeypatch):
     throttled = _AlwaysThrottled()
     waits: list[float] = []
-    store = threads.DynamoThreadStore()
-    monkeypatch.setattr(threads, "dynamodb", lambda: throttled)
+    store = DynamoThreadStore(throttled)  # type: ignore[arg-type]
     monkeypatch.setattr("time.sleep", waits.append)
 
     with pytest.raises(RuntimeError, match="unprocessed"):

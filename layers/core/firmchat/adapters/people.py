@@ -578,7 +578,7 @@ class DynamoPeopleStore:
     def use_reset(self, reset: Invitation) -> None:
         unusable = NotFoundError(RESET_UNUSABLE)
         transact(
-            self._table_name,
+            self._table,
             [
                 Action(
                     "Delete",
