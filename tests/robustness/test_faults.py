@@ -218,7 +218,9 @@ def test_a_stream_batch_failing_half_way_is_retried_from_the_failure_closing_eac
     for who in ("anna", "ben"):
         person = firm.people[who]
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
-    admin = PeopleAdmin(Root().people_store, Root().identity)
+    monkeypatch.setenv("USER_POOL_ID", core_settings.ref("UserPool"))
+    services = Root()
+    admin = PeopleAdmin(services.people_store, services.identity)
     for who in ("anna", "ben"):
         admin.change_contact(owner, ACCOUNT, who, ContactChanges(portal_access=False))
     batch = stream.event()
