@@ -1,8 +1,9 @@
 # The two commands a newcomer needs; each bootstraps .venv by itself.
 .PHONY: run test build bench robustness
 
-run:  ## the local cloud with demo data
+run:  ## the local cloud with demo data, serving the portal
 	bash scripts/bootstrap.sh
+	bash scripts/portal.sh
 	.venv/bin/python -m localcloud
 
 test:  ## every check: ruff, mypy, pytest (unit, integration, e2e), template lint

@@ -7,6 +7,11 @@ bash scripts/bootstrap.sh
 source .venv/bin/activate
 export SAM_CLI_TELEMETRY=0
 
+echo "== portal"
+bash scripts/portal.sh
+bash scripts/portal_types.sh --check
+bash scripts/chromium.sh
+
 echo "== ruff"
 ruff check .
 ruff format --check .

@@ -1,5 +1,6 @@
 /** One thread (MS-1 to MS-8): live messages with authors and sent/read status, typing, the
  * composer; for the firm, archive, reopen, delete; for everyone, print. */
+import DOMPurify from "dompurify";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Author, MessageView, ThreadView } from "./api";
 import { RichText, clean, isEmpty } from "./editor";
@@ -150,10 +151,16 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   const archived = thread.status === "archived";
   const firm = isFirm(me);
 
+  // The server's printable page, shown only to the printer (a new window would inherit this
+  // page's policy, which refuses the page's inline style).
   const print = async () => {
-    const html = await api.printable(threadId);
-    const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
-    window.open(url, "_blank", "noopener");
+    const page = new DOMParser().parseFromString(await api.printable(threadId), "text/html");
+    const sheet = document.createElement("div");
+    sheet.className = "printable";
+    sheet.innerHTML = DOMPurify.sanitize(page.body.innerHTML);
+    document.body.append(sheet);
+    window.addEventListener("afterprint", () => sheet.remove(), { once: true });
+    window.print();
   };
 
   return (

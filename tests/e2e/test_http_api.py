@@ -108,15 +108,15 @@ def test_a_token_signed_by_the_pool_with_valid_claims_passes(http, endpoints, id
     assert response.status_code == 200, response.text
 
 
-def test_the_portal_origin_passes_the_cors_preflight(http):
+def test_the_portal_origin_passes_the_cors_preflight(http, endpoints):
     response = http.options(
         "/me",
         headers={
-            "Origin": "http://localhost:5173",
+            "Origin": endpoints.portal,
             "Access-Control-Request-Method": "GET",
             "Access-Control-Request-Headers": "authorization",
         },
     )
 
     assert response.status_code == 200
-    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert response.headers["access-control-allow-origin"] == endpoints.portal

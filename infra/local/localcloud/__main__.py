@@ -22,6 +22,7 @@ _ENVIRONMENT = {
     "websocket": "LOCALCLOUD_WS_PORT",
     "console": "LOCALCLOUD_CONSOLE_PORT",
     "moto": "LOCALCLOUD_MOTO_PORT",
+    "portal": "LOCALCLOUD_PORTAL_PORT",
 }
 
 
@@ -50,6 +51,7 @@ def _banner(endpoints: Endpoints, seconds: float) -> str:
     lines = [
         f"firmchat local cloud is up ({seconds:.1f} s). Ctrl+C stops every part.",
         "",
+        f"  portal          {endpoints.portal}   (sign in with a demo login below)",
         f"  HTTP API        {endpoints.http_api}",
         f"  WebSocket       {endpoints.websocket}?ticket=...",
         f"  management API  {endpoints.management_api}   (boto3/CLI --endpoint-url)",

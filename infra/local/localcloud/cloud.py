@@ -26,6 +26,7 @@ from localcloud.http_gateway import HttpApi, http_api_app, http_api_id
 from localcloud.lambdas import LocalFunctions, environment
 from localcloud.mail import Outbox, mail_routes
 from localcloud.moto_dynamodb import install as hold_volume
+from localcloud.portal import PortalConfig, portal_app
 from localcloud.provision import provision
 from localcloud.scheduler import Clock, Scheduler
 from localcloud.servers import MotoServer, bind
@@ -54,10 +55,11 @@ class Ports:
     websocket: int = 3001
     console: int = 3002
     moto: int = 3003
+    portal: int = 5173
 
     @classmethod
     def ephemeral(cls) -> "Ports":
-        return cls(http=0, websocket=0, console=0, moto=0)
+        return cls(http=0, websocket=0, console=0, moto=0, portal=0)
 
 
 # The command-line option that sets each port, named in the message when one is taken.
@@ -66,6 +68,7 @@ PORT_OPTIONS = {
     "websocket": "--ws-port",
     "console": "--console-port",
     "moto": "--moto-port",
+    "portal": "--portal-port",
 }
 
 
@@ -73,6 +76,7 @@ PORT_OPTIONS = {
 class Endpoints:
     """Everything a client of the local cloud needs, as printed on start."""
 
+    portal: str
     http_api: str
     websocket: str
     management_api: str
@@ -138,7 +142,13 @@ class LocalCloud:
         self._moto = MotoServer(listeners["moto"], outbox.recorder)
         self._moto.start()
         aws = LocalAws(self._moto.endpoint, self._region)
-        resolver = Resolver(load_template(self._template_path), region=self._region)
+        # The portal's own address is its origin: CORS and the invitation links name it.
+        portal_url = f"http://{_address(listeners['portal'])}"
+        resolver = Resolver(
+            load_template(self._template_path),
+            region=self._region,
+            parameters={"PortalOrigin": portal_url},
+        )
         provision(resolver, aws)
 
         http_url = f"http://{_address(listeners['http'])}"
@@ -165,6 +175,15 @@ class LocalCloud:
         )
         self._management.install()
         self._scheduler = Scheduler(aws, functions, Clock())
+        portal = PortalConfig(
+            httpApi=http_url + http_api.base_path,
+            websocket=f"{ws_url}/{gateway.api.stage}",
+            region=self._region,
+            userPoolId=resolver.ref("UserPool"),
+            firmClientId=resolver.ref("FirmPortalClient"),
+            clientClientId=resolver.ref("ClientPortalClient"),
+            cognitoEndpoint=self._moto.endpoint,
+        )
         console = Starlette(
             routes=[
                 *management_routes(gateway),
@@ -180,6 +199,7 @@ class LocalCloud:
                     [
                         (http_api_app(http_api, resolver.account_id), listeners["http"]),
                         (console, listeners["console"]),
+                        (portal_app(portal), listeners["portal"]),
                     ],
                     gateway,
                     listeners["websocket"],
@@ -200,6 +220,7 @@ class LocalCloud:
         firm_id, logins = self._seed(resolver, functions, outbox) if self._demo else (None, [])
         stage = http_api.base_path
         return Endpoints(
+            portal=portal_url,
             http_api=http_url + stage,
             websocket=f"{ws_url}/{gateway.api.stage}",
             management_api=f"{console_url}/{gateway.api.stage}",
