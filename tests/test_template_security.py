@@ -37,5 +37,22 @@ def test_the_user_pool_survives_stack_deletion_and_offers_mfa(template: dict[str
     assert "UsernameAttributes" not in pool["Properties"]
 
 
-def test_a_deploy_must_name_its_portal_origin(template: dict[str, Any]) -> None:
-    assert "Default" not in template["Parameters"]["PortalOrigin"]
+def test_a_deploy_names_its_portal_origin_or_gets_its_own_cloudfront_address(
+    template: dict[str, Any],
+) -> None:
+    """No development origin can leak into a deploy: left empty, the origin is the stack's
+    own CloudFront address (https), which CORS and the mailed links then name."""
+    assert template["Parameters"]["PortalOrigin"]["Default"] == ""
+    assert template["Conditions"]["PortalOnCloudFront"] == {
+        "Fn::Equals": [{"Ref": "PortalOrigin"}, ""]
+    }
+    origin = template["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"]["AllowOrigins"]
+    assert origin == [
+        {
+            "Fn::If": [
+                "PortalOnCloudFront",
+                {"Fn::Sub": "https://${PortalDistribution.DomainName}"},
+                {"Ref": "PortalOrigin"},
+            ]
+        }
+    ]

@@ -26,7 +26,7 @@ from localcloud.http_gateway import HttpApi, http_api_app, http_api_id
 from localcloud.lambdas import LocalFunctions, environment
 from localcloud.mail import Outbox, mail_routes
 from localcloud.moto_dynamodb import install as hold_volume
-from localcloud.portal import PortalConfig, portal_app
+from localcloud.portal import PortalConfig, name_distributions, portal_app
 from localcloud.provision import provision
 from localcloud.scheduler import Clock, Scheduler
 from localcloud.servers import MotoServer, bind
@@ -149,6 +149,7 @@ class LocalCloud:
             region=self._region,
             parameters={"PortalOrigin": portal_url},
         )
+        name_distributions(resolver)
         provision(resolver, aws)
 
         http_url = f"http://{_address(listeners['http'])}"

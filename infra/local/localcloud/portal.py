@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from localcloud.template import REPO_ROOT
+from localcloud.template import REPO_ROOT, Resolver, resources_of_type
 
 DIST = REPO_ROOT / "portal" / "dist"
 
@@ -94,3 +94,11 @@ def portal_app(config: PortalConfig) -> Starlette:
         ],
         middleware=[Middleware(_Headers, headers=security_headers(config))],
     )
+
+
+def name_distributions(resolver: Resolver) -> None:
+    """moto plays no CloudFront: the local cloud serves the portal itself (above). The
+    template's distribution is only named, before the portal bucket's policy refers to it."""
+    for kind in ("AWS::CloudFront::Distribution", "AWS::CloudFront::OriginAccessControl"):
+        for logical_id in resources_of_type(resolver.template, kind):
+            resolver.refs[logical_id] = logical_id.lower()
