@@ -1,6 +1,6 @@
 /** The WebSocket: a single-use ticket from the HTTP API, then `?ticket=`. After a drop it
  * reconnects with a fresh ticket and tells its listeners to catch up on what they missed. */
-import type { Api } from "./api";
+import { AccessEnded, type Api } from "./api";
 
 export type Frame = { type: string; [field: string]: unknown };
 type Listener = (frame: Frame) => void;
@@ -14,7 +14,10 @@ export class Live {
   private closed = false;
   private everOpened = false;
 
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    private readonly onEnded: (error: AccessEnded) => void,
+  ) {}
 
   start(): void {
     this.closed = false;
@@ -45,8 +48,10 @@ export class Live {
     let ticket: string;
     try {
       ticket = (await this.api.ticket()).ticket;
-    } catch {
-      this.retry();
+    } catch (error) {
+      // Refused a ticket: the access has ended (the socket was closed for that reason).
+      if (error instanceof AccessEnded) this.onEnded(error);
+      else this.retry();
       return;
     }
     if (this.closed) return;

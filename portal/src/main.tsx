@@ -13,7 +13,7 @@ import "./styles.css";
 type State =
   | { kind: "loading" }
   | { kind: "signed-out"; notice?: string }
-  | { kind: "ended"; reason: string }
+  | { kind: "ended" }
   | { kind: "in"; me: Me; accounts: Map<string, AccountView> };
 
 function useHash(): string {
@@ -200,15 +200,15 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
 
 function App({ config }: { config: PortalConfig }) {
   const api = useMemo(() => new Api(config), [config]);
-  const live = useMemo(() => new Live(api), [api]);
   const [state, setState] = useState<State>({ kind: "loading" });
+  const live = useMemo(() => new Live(api, (error) => fail(error)), [api]);
 
-  const fail = (error: unknown) => {
+  function fail(error: unknown) {
     if (error instanceof AccessEnded) {
       live.stop();
-      setState({ kind: "ended", reason: error.message });
+      setState({ kind: "ended" });
     } else console.error(error);
-  };
+  }
   const enter = async () => {
     try {
       const me = await api.me();

@@ -174,3 +174,23 @@ def test_an_invited_contact_activates_and_signs_in(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     assert json.loads(page.evaluate("JSON.stringify(Object.keys(sessionStorage))")) == []
+
+
+def test_a_contact_whose_access_ends_sees_a_clear_page(
+    signed_in: Callable[..., Page], http: httpx.Client, id_token: Callable[[str], str]
+) -> None:
+    owner = _auth(id_token("owner"))
+    account_id = _account_id(http, id_token("owner"), "Charles & Georgiana Babbage")
+    contacts = http.get(f"/accounts/{account_id}/contacts", headers=owner).json()
+    charles = next(c for c in contacts if c["email"] == "charles@babbage.example")
+    path = f"/accounts/{account_id}/contacts/{charles['contact_id']}"
+    page = signed_in("contact of Babbage")
+    try:
+        response = http.patch(path, headers=owner, json={"portal_access": False})
+        assert response.status_code == 200, response.text
+
+        # The socket is closed, a fresh ticket refused: the page says so without a reload.
+        expect(page.get_by_role("heading", name="Your access has ended")).to_be_visible()
+        expect(page.get_by_role("link", name="Threads")).to_have_count(0)
+    finally:
+        http.patch(path, headers=owner, json={"portal_access": True})
