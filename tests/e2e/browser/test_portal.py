@@ -194,3 +194,18 @@ def test_a_contact_whose_access_ends_sees_a_clear_page(
         expect(page.get_by_role("link", name="Threads")).to_have_count(0)
     finally:
         http.patch(path, headers=owner, json={"portal_access": True})
+
+
+def test_a_long_subject_keeps_the_phone_layout_whole(
+    signed_in: Callable[..., Page], http: httpx.Client, id_token: Callable[[str], str]
+) -> None:
+    owner = id_token("owner")
+    subject = _subject("Unbreakable" + "x" * 180)
+    thread_id = _thread(http, owner, _account_id(http, owner, "Ada Lovelace"), subject)
+    page = signed_in("contact of Lovelace", width=390, height=800)
+
+    expect(_row(page, subject)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{page.url.split('#')[0]}#/threads/{thread_id}")
+    expect(page.get_by_role("heading", name=subject)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
