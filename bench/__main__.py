@@ -4,7 +4,7 @@ docs/performance.md.  `make bench` or `python -m bench [name ...]`."""
 import sys
 from collections.abc import Callable
 
-from bench import cold_start, cost, latency, local_cloud_startup, requests_per_operation
+from bench import cold_start, cost, latency, local_cloud_startup, portal, requests_per_operation
 
 BENCHMARKS: dict[str, Callable[[list[str]], str]] = {
     "cold_start": cold_start.main,
@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], str]] = {
     "requests_per_operation": requests_per_operation.main,
     "cost": cost.main,
     "latency": latency.main,
+    "portal": portal.main,
 }
 
 

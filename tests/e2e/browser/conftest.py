@@ -1,33 +1,19 @@
-"""The portal in Debian's Chromium (/usr/bin/chromium, installed by scripts/chromium.sh; no
-browser is ever downloaded), driven by Playwright against the e2e tests' local cloud."""
+"""The portal in Debian's Chromium (installed by scripts/chromium.sh; no browser is ever
+downloaded), driven by Playwright against the e2e tests' local cloud (bench.browser)."""
 
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.browser import launch, sign_in
 from localcloud.cloud import Endpoints
-from tests.e2e.conftest import login_of
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Waits are for conditions (expect); this is only how long a condition may take to hold.
-expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
@@ -51,17 +37,9 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 def signed_in(endpoints: Endpoints, open_page: Callable[..., Page]) -> Callable[..., Page]:
     """A page signed in through the sign-in form (SRP against the local user pool)."""
 
-    def sign_in(who: str, **viewport: int) -> Page:
-        login = login_of(endpoints, who)
+    def signed_in_as(who: str, **viewport: int) -> Page:
         page = open_page(**viewport)
-        page.goto(endpoints.portal)
-        page.get_by_label("a client" if login["portal"] == "client" else "with the firm").check()
-        page.get_by_label("Email").fill(str(login["email"]))
-        page.get_by_label("Password").fill(str(login["password"]))
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        # Live from here on: the socket is open.
-        expect(page.locator("html[data-live=open]")).to_have_count(1)
+        sign_in(page, endpoints, who)
         return page
 
-    return sign_in
+    return signed_in_as
