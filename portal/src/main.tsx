@@ -164,6 +164,8 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
   const home = firm ? "#/accounts" : "#/threads";
   useEffect(() => {
     if (!hash || hash === "#" || hash === "#/") window.location.replace(home);
+    // After a navigation, keyboard and screen reader users start at the new page's content.
+    else document.getElementById("main")?.focus({ preventScroll: true });
   }, [hash]);
   const link = (to: string, text: string) => (
     <a href={to} aria-current={hash.startsWith(to) ? "page" : undefined}>

@@ -211,7 +211,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       </header>
       <ol class="messages" aria-label="Messages" aria-live="polite">
         {messages.map((message) => (
-          <Message message={message} thread={thread} mine={message.author.user_id === me.user_id} />
+          <Message key={message.seq} message={message} thread={thread} mine={message.author.user_id === me.user_id} />
         ))}
       </ol>
       <p class="typing" aria-live="polite">
