@@ -10,8 +10,10 @@ from bench.browser import launch, sign_in
 from localcloud.cloud import Endpoints
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Playwright's sync API holds an event loop on this thread while it runs; the in-process
+    # handlers of later tests (Mangum) need it gone, so it lives for this module only.
     with sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
