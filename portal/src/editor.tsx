@@ -66,7 +66,7 @@ export function RichText({ label, value, onInput, onSubmit, onTyping, disabled }
         {button("Italic", "I", () => command("italic"), "Ctrl+I")}
         {button("Bulleted list", "•", () => command("insertUnorderedList"))}
         {button("Numbered list", "1.", () => command("insertOrderedList"))}
-        {button("Link", "🔗", link)}
+        {button("Link", "Link", link)}
       </div>
       <div
         ref={area}
