@@ -180,7 +180,7 @@ export interface paths {
         /**
          * Accept Invitation
          * @description Without a token: the invitation link's token and the password the person chose.
-         *     Activates their login; they then sign in with their email and that password.
+         *     Activates their login; they then sign in on the firm's sign-in page with that password.
          */
         post: operations["accept_invitation_invitations_accept_post"];
         delete?: never;
@@ -203,6 +203,47 @@ export interface paths {
         get: operations["me_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Password Reset
+         * @description Without a token: the firm and the email of a forgotten password. Always 202; an
+         *     activated login of that firm is mailed a reset link.
+         */
+        post: operations["request_password_reset_password_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Password
+         * @description Without a token: the reset link's token and the new password. Ends other sessions.
+         */
+        post: operations["reset_password_password_reset_confirm_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,7 +373,8 @@ export interface paths {
         };
         /**
          * Print Thread
-         * @description CH-13: the whole thread as a printable HTML page.
+         * @description CH-13: the whole thread as a printable HTML page. Its policy rides as headers: no
+         *     script, no framing, never cached, never sniffed as anything but HTML.
          */
         get: operations["print_thread_threads__thread_id__print_get"];
         put?: never;
@@ -608,7 +650,10 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** InvitationAcceptance */
+        /**
+         * InvitationAcceptance
+         * @description A link's token (an invitation or a password reset) and the password chosen with it.
+         */
         InvitationAcceptance: {
             /** Password */
             password: string;
@@ -731,6 +776,13 @@ export interface components {
             message: components["schemas"]["NewMessage"];
             /** Subject */
             subject: string;
+        };
+        /** PasswordResetRequest */
+        PasswordResetRequest: {
+            /** Email */
+            email: string;
+            /** Firm Id */
+            firm_id: string;
         };
         /**
          * PrincipalKind
@@ -1386,6 +1438,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    request_password_reset_password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reset_password_password_reset_confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptance"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
