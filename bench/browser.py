@@ -25,10 +25,15 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
 
 
+def sign_in_page(endpoints: Endpoints) -> str:
+    """The demo firm's sign-in page, the one its invitations name."""
+    return f"{endpoints.portal}/firms/{endpoints.demo_firm_id}/sign-in"
+
+
 def sign_in(page: Page, endpoints: Endpoints, who: str) -> None:
     """Through the sign-in form (SRP against the local user pool), until the socket is open."""
     login = next(login for login in endpoints.logins if login["who"] == who)
-    page.goto(endpoints.portal)
+    page.goto(sign_in_page(endpoints))
     page.get_by_label("a client" if login["portal"] == "client" else "with the firm").check()
     page.get_by_label("Email").fill(str(login["email"]))
     page.get_by_label("Password").fill(str(login["password"]))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bench.browser import launch, sign_in
+from bench.browser import launch, sign_in, sign_in_page
 from bench.local_session import DemoSession
 from localcloud.cloud import Endpoints
 from localcloud.process import LocalCloudProcess
@@ -49,7 +49,7 @@ def _shoot(browser: Browser, endpoints: Endpoints, who: str, pages: dict[str, st
         context = browser.new_context(viewport={"width": width, "height": height})
         page: Page = context.new_page()
         if who == "owner" and width_name == "desktop":
-            page.goto(endpoints.portal)
+            page.goto(sign_in_page(endpoints))
             expect(page.get_by_role("button", name="Sign in")).to_be_visible()
             page.screenshot(path=OUT / f"sign-in-{width_name}.png")
         sign_in(page, endpoints, who)

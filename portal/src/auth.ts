@@ -24,11 +24,15 @@ export function lastSide(): Side {
   return sessionStorage.getItem(SIDE_KEY) === "client" ? "client" : "firm";
 }
 
-export function signIn(config: PortalConfig, side: Side, email: string, password: string) {
-  const user = new CognitoUser({ Username: email, Pool: pool(config, side), Storage: sessionStorage });
+/** The pool username of a firm's login: the firm and the email (decision 0006). */
+export const loginUsername = (firmId: string, email: string) => `${firmId}.${email.toLowerCase()}`;
+
+export function signIn(config: PortalConfig, side: Side, firmId: string, email: string, password: string) {
+  const username = loginUsername(firmId, email);
+  const user = new CognitoUser({ Username: username, Pool: pool(config, side), Storage: sessionStorage });
   user.setAuthenticationFlowType("USER_SRP_AUTH");
   return new Promise<void>((resolve, reject) => {
-    user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
+    user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
       onSuccess: () => {
         sessionStorage.setItem(SIDE_KEY, side);
         resolve();

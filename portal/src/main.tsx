@@ -26,12 +26,28 @@ function useHash(): string {
   return hash;
 }
 
+/** The firm whose sign-in page this is: `/firms/<firm id>/sign-in`, the link every
+ * invitation names; remembered for the tab. */
+function firmOfPage(): string | null {
+  const named = /^\/firms\/([A-Za-z0-9_-]+)/.exec(window.location.pathname)?.[1];
+  if (named) sessionStorage.setItem("firmchat.firm", named);
+  return named ?? sessionStorage.getItem("firmchat.firm");
+}
+
 function SignIn({ config, notice, onIn }: { config: PortalConfig; notice?: string; onIn: () => void }) {
+  const firm = firmOfPage();
   const [side, setSide] = useState<Side>(lastSide());
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  if (!firm)
+    return (
+      <main class="narrow" id="main">
+        <h1>Sign in</h1>
+        <p>Open your firm's sign-in link: it is in the email that invited you.</p>
+      </main>
+    );
   return (
     <main class="narrow" id="main">
       <h1>Sign in</h1>
@@ -43,7 +59,7 @@ function SignIn({ config, notice, onIn }: { config: PortalConfig; notice?: strin
           setBusy(true);
           setError(null);
           try {
-            await signIn(config, side, email.trim(), password);
+            await signIn(config, side, firm, email.trim(), password);
             onIn();
           } catch (caught) {
             setError(caught instanceof Error ? caught.message : String(caught));
@@ -91,6 +107,7 @@ function SignIn({ config, notice, onIn }: { config: PortalConfig; notice?: strin
 /** The invitation email's link: `/invitation#<token>`; the person chooses a password. */
 function Invitation({ api }: { api: Api }) {
   const token = window.location.hash.slice(1);
+  const firm = token.split(".")[0];
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -100,7 +117,8 @@ function Invitation({ api }: { api: Api }) {
       <main class="narrow" id="main">
         <h1>Your login is ready</h1>
         <p>
-          <a href="/">Sign in</a> with your email and the password you chose.
+          <a href={`/firms/${encodeURIComponent(firm)}/sign-in`}>Sign in</a> with your email and the password you
+          chose.
         </p>
       </main>
     );

@@ -25,6 +25,7 @@ from localcloud.demo import DemoLogin, seed
 from localcloud.http_gateway import HttpApi, http_api_app, http_api_id
 from localcloud.lambdas import LocalFunctions, environment
 from localcloud.mail import Outbox, mail_routes
+from localcloud.moto_cognito import install as answer_srp_as_aws
 from localcloud.moto_dynamodb import install as hold_volume
 from localcloud.portal import PortalConfig, name_distributions, portal_app
 from localcloud.provision import provision
@@ -139,6 +140,7 @@ class LocalCloud:
         listeners = self._bind()
         outbox = Outbox()
         hold_volume()
+        answer_srp_as_aws()
         self._moto = MotoServer(listeners["moto"], outbox.recorder)
         self._moto.start()
         aws = LocalAws(self._moto.endpoint, self._region)
