@@ -21,7 +21,7 @@ from tests.support.aws_calls import Calls, recorder  # isort: skip
 import boto3
 from moto import mock_aws
 
-from firmchat.adapters.threads import message_item, thread_item
+from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.config import Settings
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact

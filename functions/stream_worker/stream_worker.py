@@ -15,8 +15,9 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from stream_handlers import dispatch_table
-from stream_handlers.change import Change, ChangeEvent
 
+from firmchat.adapters.items.changes import decode
+from firmchat.domain.changes import Change
 from firmchat.observability import lambda_entry
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -25,19 +26,16 @@ HANDLERS = dispatch_table()
 
 def change_of(record: DynamoDBRecord) -> Change:
     stream = record.dynamodb
-    old = stream.old_image if stream else {}
-    new = stream.new_image if stream else {}
-    return Change(
-        event=ChangeEvent(record["eventName"]),
-        kind=str((new or old).get("kind", "")),
-        old=old,
-        new=new,
+    return decode(
+        record["eventName"],
+        stream.old_image if stream else None,
+        stream.new_image if stream else None,
     )
 
 
 def handle_record(record: DynamoDBRecord) -> None:
     change = change_of(record)
-    for handler in HANDLERS.get(change.kind, ()):
+    for handler in HANDLERS.get(change.kind, ()) if change.kind else ():
         handler(change)
 
 

@@ -11,7 +11,7 @@ from boto3.dynamodb.types import TypeSerializer
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from firmchat.adapters.people import contact_key, login_key
+from firmchat.adapters.items.people import contact_key, login_key
 from localcloud.cloud import Endpoints
 
 WAIT_SECONDS = 60

@@ -10,7 +10,7 @@ import pytest
 from moto.ses.models import ses_backends
 
 from firmchat.adapters.identity import login_username
-from firmchat.adapters.people import invitation_item
+from firmchat.adapters.items.people import invitation_item
 from firmchat.domain.people import Invitation
 from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.tokens import new_token

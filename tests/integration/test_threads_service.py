@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from firmchat.adapters.aws import dynamodb
-from firmchat.adapters.threads import message_item, thread_item
+from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.domain import keys
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role

@@ -3,32 +3,28 @@ or a firm user is removed, their open WebSocket connections are closed."""
 
 from collections.abc import Mapping
 
-from firmchat.adapters.people import KIND_CONTACT, KIND_FIRM_USER
+from firmchat.domain.changes import Change, Handler, ItemKind
 from firmchat.domain.people import Contact, FirmUser
 from firmchat.observability import logger
 from firmchat.root import root
 from firmchat.services.sessions import end_sessions
-from stream_handlers.change import Change, Handler
 
 connections = root().connections
 pusher = root().pusher
 
 
-def _end_sessions_when_access_ends(person: type[Contact] | type[FirmUser]) -> Handler:
-    def handle(change: Change) -> None:
-        if not change.old:
-            return
-        before = person.model_validate(change.old)
-        still_signs_in = bool(change.new) and person.model_validate(change.new).signs_in
-        if before.subject is None or not before.signs_in or still_signs_in:
-            return
-        closed = end_sessions(before.firm_id, before.subject, connections, pusher)
-        logger.info("access ended; sessions closed", extra={"kind": change.kind, "closed": closed})
-
-    return handle
+def end_sessions_when_access_ends(change: Change) -> None:
+    before, after = change.old, change.new
+    if not isinstance(before, Contact | FirmUser):
+        return
+    still_signs_in = isinstance(after, Contact | FirmUser) and after.signs_in
+    if before.subject is None or not before.signs_in or still_signs_in:
+        return
+    closed = end_sessions(before.firm_id, before.subject, connections, pusher)
+    logger.info("access ended; sessions closed", extra={"kind": change.kind, "closed": closed})
 
 
-HANDLERS: Mapping[str, Handler] = {
-    KIND_CONTACT: _end_sessions_when_access_ends(Contact),
-    KIND_FIRM_USER: _end_sessions_when_access_ends(FirmUser),
+HANDLERS: Mapping[ItemKind, Handler] = {
+    ItemKind.CONTACT: end_sessions_when_access_ends,
+    ItemKind.FIRM_USER: end_sessions_when_access_ends,
 }

@@ -1,8 +1,5 @@
-"""The people of each firm in the chat table (docs/data-model.md, "People and access").
-
-Every key comes from firmchat.domain.keys and starts with the firm. Items carry a `kind`, the
-attribute the stream worker dispatches on.
-"""
+"""The people store: the people of each firm in the chat table (docs/data-model.md, "People
+and access"), their keys and items from firmchat.adapters.items.people."""
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,7 +15,31 @@ from firmchat.adapters.dynamo import (
     query_page,
     transact,
 )
+from firmchat.adapters.items.people import (
+    ASSIGNED_IDS,
+    account_item,
+    account_key,
+    account_sort_key,
+    assigned_user,
+    assignment_item,
+    assignment_key,
+    contact_item,
+    contact_key,
+    firm_from_item,
+    firm_item,
+    firm_key,
+    firm_user_item,
+    firm_user_key,
+    invitation_item,
+    invitation_key,
+    login_item,
+    login_key,
+    record_key,
+    reset_item,
+    reset_key,
+)
 from firmchat.domain import keys
+from firmchat.domain.changes import ItemKind
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.people import (
     AccountChanges,
@@ -33,7 +54,7 @@ from firmchat.domain.people import (
     LoginState,
 )
 from firmchat.domain.policy import account_not_found
-from firmchat.domain.principal import FirmSettings, PrincipalKind, Role
+from firmchat.domain.principal import FirmSettings, Role
 from firmchat.errors import ConflictError, FirmchatError, NotFoundError
 from firmchat.services.invitations import INVITATION_UNUSABLE, RESET_UNUSABLE
 from firmchat.services.people import CONTACT_NOT_FOUND, USER_NOT_FOUND
@@ -42,136 +63,9 @@ from firmchat.services.ports import AssignedUser, SignedInRecords
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-# The firm user's item keeps the ids of their assigned accounts (a string set, absent when
-# empty), changed in the same transaction as the assignment items: one read loads a member.
-ASSIGNED_IDS = "assigned_account_ids"
-
-KIND_FIRM = "firm"
-KIND_FIRM_USER = "firm_user"
-KIND_ASSIGNMENT = "assignment"
-KIND_ACCOUNT = "account"
-KIND_CONTACT = "contact"
-KIND_LOGIN = "login"
-KIND_INVITATION = "invitation"
-KIND_RESET = "password_reset"
-
 _MISSING = "attribute_not_exists(PK)"
 _PRESENT = "attribute_exists(PK)"
 _LOGIN_TAKEN = ConflictError("this email already signs in as someone else of the firm")
-
-
-def firm_key(firm_id: str) -> dict[str, str]:
-    return {"PK": keys.firm_partition(firm_id), "SK": keys.PROFILE}
-
-
-def firm_user_key(firm_id: str, user_id: str) -> dict[str, str]:
-    return {"PK": keys.firm_user_partition(firm_id, user_id), "SK": keys.PROFILE}
-
-
-def account_key(firm_id: str, account_id: str) -> dict[str, str]:
-    return {"PK": keys.account_partition(firm_id, account_id), "SK": keys.PROFILE}
-
-
-def contact_key(firm_id: str, account_id: str, contact_id: str) -> dict[str, str]:
-    return {
-        "PK": keys.account_partition(firm_id, account_id),
-        "SK": keys.contact_sort_key(contact_id),
-    }
-
-
-def login_key(firm_id: str, subject: str) -> dict[str, str]:
-    return {"PK": keys.logins_partition(firm_id), "SK": keys.login_sort_key(subject)}
-
-
-def invitation_key(firm_id: str, digest: str) -> dict[str, str]:
-    return {"PK": keys.invitations_partition(firm_id), "SK": keys.invitation_sort_key(digest)}
-
-
-def reset_key(firm_id: str, digest: str) -> dict[str, str]:
-    return {"PK": keys.resets_partition(firm_id), "SK": keys.reset_sort_key(digest)}
-
-
-def _record_key(link: Login | Invitation) -> dict[str, str]:
-    """The firm user or contact a login (or a link for it) signs in as."""
-    if link.principal_kind is PrincipalKind.FIRM_USER:
-        return firm_user_key(link.firm_id, link.user_id)
-    return contact_key(link.firm_id, str(link.account_id), link.user_id)
-
-
-def _account_sort_key(account: ClientAccount) -> str:
-    return f"{account.name.casefold()}#{account.account_id}"
-
-
-def firm_item(firm: Firm) -> dict[str, Any]:
-    return {
-        **firm_key(firm.firm_id),
-        "kind": KIND_FIRM,
-        "firm_id": firm.firm_id,
-        "name": firm.name,
-        **firm.settings.model_dump(),
-    }
-
-
-def firm_user_item(user: FirmUser) -> dict[str, Any]:
-    return {
-        **firm_user_key(user.firm_id, user.user_id),
-        "kind": KIND_FIRM_USER,
-        "GSI1PK": keys.firm_users_index(user.firm_id),
-        "GSI1SK": keys.user_sort_key(user.user_id),
-        **user.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def account_item(account: ClientAccount) -> dict[str, Any]:
-    return {
-        **account_key(account.firm_id, account.account_id),
-        "kind": KIND_ACCOUNT,
-        "GSI1PK": keys.accounts_index(account.firm_id),
-        "GSI1SK": _account_sort_key(account),
-        **account.model_dump(mode="json"),
-    }
-
-
-def contact_item(contact: Contact) -> dict[str, Any]:
-    return {
-        **contact_key(contact.firm_id, contact.account_id, contact.contact_id),
-        "kind": KIND_CONTACT,
-        **contact.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def login_item(login: Login) -> dict[str, Any]:
-    return {
-        **login_key(login.firm_id, login.subject),
-        "kind": KIND_LOGIN,
-        **login.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def invitation_item(invitation: Invitation) -> dict[str, Any]:
-    return {
-        **invitation_key(invitation.firm_id, invitation.digest),
-        "kind": KIND_INVITATION,
-        **invitation.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def reset_item(reset: Invitation) -> dict[str, Any]:
-    return {
-        **reset_key(reset.firm_id, reset.digest),
-        "kind": KIND_RESET,
-        **reset.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def firm_from_item(item: Mapping[str, Any]) -> Firm:
-    return Firm(
-        firm_id=item["firm_id"],
-        name=item["name"],
-        settings=FirmSettings.model_validate(
-            {name: item[name] for name in FirmSettings.model_fields if name in item}
-        ),
-    )
 
 
 def _updates(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -220,10 +114,6 @@ def _assigned_ids_change(verb: str, firm_id: str, user_id: str, account_id: str)
     )
 
 
-def _assigned_user(item: Mapping[str, Any]) -> AssignedUser:
-    return FirmUser.model_validate(item), frozenset(str(i) for i in item.get(ASSIGNED_IDS, ()))
-
-
 class DynamoPeopleStore:
     def __init__(self, table: "Table") -> None:
         self._table = table
@@ -243,20 +133,20 @@ class DynamoPeopleStore:
 
     def firm_user(self, firm_id: str, user_id: str) -> AssignedUser | None:
         item = self._get(firm_user_key(firm_id, user_id))
-        return _assigned_user(item) if item else None
+        return assigned_user(item) if item else None
 
     def logins(self, firm_id: str, subjects: Sequence[str]) -> list[Login]:
         items = batch_get(self._table, [login_key(firm_id, subject) for subject in subjects])
         return [Login.model_validate(item) for item in items]
 
     def signed_in_records(self, firm_id: str, logins: Sequence[Login]) -> SignedInRecords:
-        wanted = [firm_key(firm_id)] + [_record_key(login) for login in logins]
+        wanted = [firm_key(firm_id)] + [record_key(login) for login in logins]
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for item in batch_get(self._table, wanted):
             by_kind.setdefault(str(item["kind"]), []).append(item)
-        firms = by_kind.get(KIND_FIRM, [])
-        users = (_assigned_user(item) for item in by_kind.get(KIND_FIRM_USER, []))
-        contacts = (Contact.model_validate(item) for item in by_kind.get(KIND_CONTACT, []))
+        firms = by_kind.get(ItemKind.FIRM, [])
+        users = (assigned_user(item) for item in by_kind.get(ItemKind.FIRM_USER, []))
+        contacts = (Contact.model_validate(item) for item in by_kind.get(ItemKind.CONTACT, []))
         return SignedInRecords(
             firm=firm_from_item(firms[0]) if firms else None,
             firm_users={user.user_id: (user, assigned) for user, assigned in users},
@@ -309,7 +199,7 @@ class DynamoPeopleStore:
         return Invitation.model_validate(item) if item else None
 
     def activated(self, login: Login) -> bool:
-        item = self._get(_record_key(login))
+        item = self._get(record_key(login))
         return bool(
             item
             and item.get("subject") == login.subject
@@ -379,20 +269,10 @@ class DynamoPeopleStore:
         return user.model_copy(update=changes.model_dump(exclude_none=True))
 
     def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
-        assignment = {
-            "PK": keys.firm_user_partition(firm_id, user_id),
-            "SK": keys.assignment_sort_key(account_id),
-            "kind": KIND_ASSIGNMENT,
-            "GSI1PK": keys.account_assignees_index(firm_id, account_id),
-            "GSI1SK": keys.user_sort_key(user_id),
-            "firm_id": firm_id,
-            "user_id": user_id,
-            "account_id": account_id,
-        }
         transact(
             self._table,
             [
-                Action("Put", {"Item": assignment}),
+                Action("Put", {"Item": assignment_item(firm_id, user_id, account_id)}),
                 _assigned_ids_change("ADD", firm_id, user_id, account_id),
             ],
         )
@@ -401,15 +281,7 @@ class DynamoPeopleStore:
         transact(
             self._table,
             [
-                Action(
-                    "Delete",
-                    {
-                        "Key": {
-                            "PK": keys.firm_user_partition(firm_id, user_id),
-                            "SK": keys.assignment_sort_key(account_id),
-                        }
-                    },
-                ),
+                Action("Delete", {"Key": assignment_key(firm_id, user_id, account_id)}),
                 _assigned_ids_change("DELETE", firm_id, user_id, account_id),
             ],
         )
@@ -430,7 +302,7 @@ class DynamoPeopleStore:
                 self._table.update_item(
                     Key=account_key(firm_id, account_id),
                     ConditionExpression=_PRESENT,
-                    **_updates({**fields, "GSI1SK": _account_sort_key(changed)}),
+                    **_updates({**fields, "GSI1SK": account_sort_key(changed)}),
                 )
             except ClientError as error:
                 if condition_failed(error):
@@ -552,7 +424,7 @@ class DynamoPeopleStore:
                 Action(
                     "Update",
                     {
-                        "Key": _record_key(invitation),
+                        "Key": record_key(invitation),
                         "ConditionExpression": (
                             "subject = :subject AND login_state = :invited "
                             "AND invitation_digest = :digest"
@@ -591,7 +463,7 @@ class DynamoPeopleStore:
                 Action(
                     "ConditionCheck",
                     {
-                        "Key": _record_key(reset),
+                        "Key": record_key(reset),
                         "ConditionExpression": "subject = :subject AND login_state = :activated",
                         "ExpressionAttributeValues": {
                             ":subject": reset.subject,

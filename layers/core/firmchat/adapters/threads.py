@@ -1,13 +1,23 @@
-"""Threads, messages and read state in the chat table (docs/data-model.md, "Threads and
-messages"). Every list is one Query plus one BatchGetItem per hundred rows; every write
-that changes a count changes it in the same transaction."""
+"""The thread store: threads, messages and read state in the chat table (docs/data-model.md,
+"Threads and messages"; items from firmchat.adapters.items.threads). Every list is one Query
+plus one BatchGetItem per hundred rows; every write that changes a count changes it in the
+same transaction."""
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Key
 
-from firmchat.adapters.dynamo import Action, Item, batch_get, plain, query_all, query_page, transact
+from firmchat.adapters.dynamo import Action, Item, batch_get, query_all, query_page, transact
+from firmchat.adapters.items.threads import (
+    client_message_item,
+    message_from_item,
+    message_item,
+    read_state_item,
+    thread_from_item,
+    thread_item,
+    thread_key,
+)
 from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
@@ -27,31 +37,6 @@ READ_AHEAD: Final = 1000
 """Rows a filtered list reads in its one query (well under DynamoDB's 1 MB a response)."""
 
 
-def thread_item(thread: Thread) -> Item:
-    at = thread.last_activity_at.isoformat()
-    return {
-        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
-        "SK": keys.THREAD,
-        "GSI1PK": keys.account_threads_index(thread.firm_id, thread.account_id, thread.status),
-        "GSI1SK": keys.activity_sort_key(at, thread.thread_id),
-        "GSI2PK": keys.firm_threads_index(thread.firm_id, thread.status),
-        "GSI2SK": keys.activity_sort_key(at, thread.thread_id),
-        "kind": "thread",
-        **thread.model_dump(mode="json"),
-        "mentioned_user_ids": sorted(thread.mentioned_user_ids),
-    }
-
-
-def message_item(thread: Thread, message: Message) -> Item:
-    return {
-        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
-        "SK": keys.message_sort_key(message.seq),
-        "kind": "message",
-        **message.model_dump(mode="json"),
-        "mentions": sorted(message.mentions),
-    }
-
-
 def _side_read_attribute(kind: PrincipalKind) -> str:
     return "firm_read_seq" if kind is PrincipalKind.FIRM_USER else "client_read_seq"
 
@@ -67,7 +52,7 @@ class DynamoThreadStore:
             Key={"PK": keys.thread_partition(firm_id, thread_id), "SK": keys.THREAD},
             ConsistentRead=True,
         ).get("Item")
-        return Thread.model_validate(plain(item)) if item else None
+        return thread_from_item(item) if item else None
 
     def context(
         self, firm_id: str, thread_id: str, user_id: str, client_id: str | None = None
@@ -100,7 +85,7 @@ class DynamoThreadStore:
             },
             ConsistentRead=True,
         )["Item"]
-        return Message.model_validate(plain(item))
+        return message_from_item(item)
 
     def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]:
         listing = Listing(thread.firm_id, keys.thread_partition(thread.firm_id, thread.thread_id))
@@ -275,7 +260,7 @@ class DynamoThreadStore:
             transact(self._table, actions)
             return thread
         side_update = {
-            "Key": _thread_key(thread),
+            "Key": thread_key(thread),
             "UpdateExpression": f"SET {side} = :new",
             "ConditionExpression": f"{side} = :seen",
             "ExpressionAttributeValues": {":new": up_to, ":seen": seen},
@@ -287,7 +272,7 @@ class DynamoThreadStore:
         updated = thread.model_copy(update={"status": status})
         item = thread_item(updated)
         status_update = {
-            "Key": _thread_key(thread),
+            "Key": thread_key(thread),
             "UpdateExpression": "SET #status = :new, GSI1PK = :g1, GSI2PK = :g2",
             "ConditionExpression": "#status = :old",
             "ExpressionAttributeNames": {"#status": "status"},
@@ -311,7 +296,7 @@ class DynamoThreadStore:
         """The thread item and its counts at once (a later read is a 404), then every other
         item of its partition."""
         removal = {
-            "Key": _thread_key(thread),
+            "Key": thread_key(thread),
             "ConditionExpression": "#status = :status AND seq = :seq",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":status": thread.status.value, ":seq": thread.seq},
@@ -349,19 +334,8 @@ class DynamoThreadStore:
                 arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def _thread_key(thread: Thread) -> dict[str, str]:
-    return {"PK": keys.thread_partition(thread.firm_id, thread.thread_id), "SK": keys.THREAD}
-
-
 def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int) -> list[Action]:
     """The message, its client id, and the author's read state moved onto it."""
-    request = {
-        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
-        "SK": keys.client_message_sort_key(message.client_id),
-        "kind": "client_message_id",
-        "seq": message.seq,
-        "digest": digest,
-    }
     return [
         Action(
             "Put",
@@ -373,7 +347,10 @@ def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int
         ),
         Action(
             "Put",
-            {"Item": request, "ConditionExpression": "attribute_not_exists(SK)"},
+            {
+                "Item": client_message_item(thread, message, digest),
+                "ConditionExpression": "attribute_not_exists(SK)",
+            },
             ClientIdTakenError(),
         ),
         *_read_writes(thread, message.author.user_id, read_seq, message.seq),
@@ -395,17 +372,11 @@ def _reads_update(thread: Thread, user_id: str, delta: int) -> dict[str, Any]:
 
 def _read_writes(thread: Thread, user_id: str, old: int, new: int) -> list[Action]:
     """The user's read state in the thread and their read total in its account."""
-    state = {
-        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
-        "SK": keys.reader_sort_key(user_id),
-        "kind": "read_state",
-        "seq": new,
-    }
     return [
         Action(
             "Put",
             {
-                "Item": state,
+                "Item": read_state_item(thread, user_id, new),
                 "ConditionExpression": "attribute_not_exists(SK) OR seq = :old",
                 "ExpressionAttributeValues": {":old": old},
             },

@@ -1,0 +1,66 @@
+"""Threads, messages and read state as items of the chat table (docs/data-model.md,
+"Threads and messages"): keys, items and the models read back from them."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from firmchat.adapters.dynamo import Item, plain
+from firmchat.domain import keys
+from firmchat.domain.changes import ItemKind
+from firmchat.domain.threads import Message, Thread
+
+
+def thread_key(thread: Thread) -> dict[str, str]:
+    return {"PK": keys.thread_partition(thread.firm_id, thread.thread_id), "SK": keys.THREAD}
+
+
+def thread_item(thread: Thread) -> Item:
+    at = thread.last_activity_at.isoformat()
+    return {
+        **thread_key(thread),
+        "GSI1PK": keys.account_threads_index(thread.firm_id, thread.account_id, thread.status),
+        "GSI1SK": keys.activity_sort_key(at, thread.thread_id),
+        "GSI2PK": keys.firm_threads_index(thread.firm_id, thread.status),
+        "GSI2SK": keys.activity_sort_key(at, thread.thread_id),
+        "kind": ItemKind.THREAD.value,
+        **thread.model_dump(mode="json"),
+        "mentioned_user_ids": sorted(thread.mentioned_user_ids),
+    }
+
+
+def message_item(thread: Thread, message: Message) -> Item:
+    return {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.message_sort_key(message.seq),
+        "kind": ItemKind.MESSAGE.value,
+        **message.model_dump(mode="json"),
+        "mentions": sorted(message.mentions),
+    }
+
+
+def client_message_item(thread: Thread, message: Message, digest: str) -> Item:
+    """The client-supplied id of a message, kept so a retried post is answered, not doubled."""
+    return {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.client_message_sort_key(message.client_id),
+        "kind": ItemKind.CLIENT_MESSAGE_ID.value,
+        "seq": message.seq,
+        "digest": digest,
+    }
+
+
+def read_state_item(thread: Thread, user_id: str, seq: int) -> Item:
+    return {
+        "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+        "SK": keys.reader_sort_key(user_id),
+        "kind": ItemKind.READ_STATE.value,
+        "seq": seq,
+    }
+
+
+def thread_from_item(item: Mapping[str, Any]) -> Thread:
+    return Thread.model_validate(plain(dict(item)))
+
+
+def message_from_item(item: Mapping[str, Any]) -> Message:
+    return Message.model_validate(plain(dict(item)))
