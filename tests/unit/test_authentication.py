@@ -10,13 +10,13 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, FirmUser, Login, LoginState
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 from firmchat.errors import NotAuthenticatedError
-from firmchat.services.identity import NO_ACCESS, Authenticator
-from firmchat.services.ports import (
+from firmchat.ports.people import (
     ConnectionCloser,
     ConnectionDirectory,
     PeopleStore,
     SignedInRecords,
 )
+from firmchat.services.identity import NO_ACCESS, Authenticator
 from firmchat.services.sessions import end_sessions
 
 FIRM = "firm-1"

@@ -38,3 +38,15 @@ class ConflictError(FirmchatError):
 
 class PayloadTooLargeError(FirmchatError):
     code = "payload_too_large"
+
+
+class StaleWriteError(ConflictError):
+    """A conditional write lost a race: the thread or a read state changed since it was
+    read. The service reads again and retries; after a few losses it is the caller's 409."""
+
+    def __init__(self) -> None:
+        super().__init__("the thread changed while this was being saved; send it again")
+
+
+class ClientIdTakenError(StaleWriteError):
+    """A message with this client id was written meanwhile."""

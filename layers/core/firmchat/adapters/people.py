@@ -42,6 +42,11 @@ from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.people import (
+    CONTACT_NOT_FOUND,
+    EMAIL_TAKEN,
+    INVITATION_UNUSABLE,
+    RESET_UNUSABLE,
+    USER_NOT_FOUND,
     AccountChanges,
     ClientAccount,
     Contact,
@@ -56,16 +61,14 @@ from firmchat.domain.people import (
 from firmchat.domain.policy import account_not_found
 from firmchat.domain.principal import FirmSettings, Role
 from firmchat.errors import ConflictError, FirmchatError, NotFoundError
-from firmchat.services.invitations import INVITATION_UNUSABLE, RESET_UNUSABLE
-from firmchat.services.people import CONTACT_NOT_FOUND, USER_NOT_FOUND
-from firmchat.services.ports import AssignedUser, SignedInRecords
+from firmchat.ports.people import AssignedUser, SignedInRecords
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 _MISSING = "attribute_not_exists(PK)"
 _PRESENT = "attribute_exists(PK)"
-_LOGIN_TAKEN = ConflictError("this email already signs in as someone else of the firm")
+_LOGIN_TAKEN = ConflictError(EMAIL_TAKEN)
 
 
 def _updates(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,11 +22,10 @@ from firmchat.domain import keys
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
-from firmchat.services.thread_ports import (
-    ClientIdTakenError,
+from firmchat.errors import ClientIdTakenError, StaleWriteError
+from firmchat.ports.threads import (
     RowFilter,
     SentBefore,
-    StaleWriteError,
     ThreadContext,
 )
 

@@ -13,6 +13,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 
+# What a caller is told when a record they name is not there (or not theirs to see).
+USER_NOT_FOUND = "no such firm user"
+CONTACT_NOT_FOUND = "no such contact"
+EMAIL_TAKEN = "this email already signs in as someone else of the firm"
+INVITATION_UNUSABLE = "this invitation link is unknown, used or expired; ask the firm for a new one"
+RESET_UNUSABLE = "this password reset link is unknown, used or expired; ask for a new one"
+
 
 def _lowercase(value: str) -> str:
     return value.lower()

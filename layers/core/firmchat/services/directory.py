@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from firmchat.services.ports import PeopleStore
+from firmchat.ports.people import PeopleStore
 
 
 class PeopleDirectory:

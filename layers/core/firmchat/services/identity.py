@@ -15,7 +15,7 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, Login
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.errors import NotAuthenticatedError
-from firmchat.services.ports import AssignedUser, PeopleStore, SignedInRecords
+from firmchat.ports.people import AssignedUser, PeopleStore, SignedInRecords
 
 NO_ACCESS = "this sign-in has no active access to the firm; ask the firm for an invitation"
 

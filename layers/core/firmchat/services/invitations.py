@@ -19,6 +19,9 @@ from collections.abc import Callable
 
 from firmchat.domain import policy
 from firmchat.domain.people import (
+    EMAIL_TAKEN,
+    INVITATION_UNUSABLE,
+    RESET_UNUSABLE,
     Contact,
     Firm,
     FirmUser,
@@ -33,13 +36,10 @@ from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal, PrincipalKind, Role
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import ConflictError, NotFoundError
-from firmchat.services.ports import IdentityProvider, Mailer, PeopleStore
+from firmchat.ports.people import IdentityProvider, Mailer, PeopleStore
 
 INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600
 RESET_LIFETIME_SECONDS = 3600
-INVITATION_UNUSABLE = "this invitation link is unknown, used or expired; ask the firm for a new one"
-RESET_UNUSABLE = "this password reset link is unknown, used or expired; ask for a new one"
-EMAIL_TAKEN = "this email already signs in as someone else of the firm"
 
 
 def new_id() -> str:

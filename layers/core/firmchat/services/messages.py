@@ -14,9 +14,8 @@ from firmchat.domain.threads import (
     Thread,
     ThreadStatus,
 )
-from firmchat.errors import ConflictError
-from firmchat.services.thread_ports import (
-    StaleWriteError,
+from firmchat.errors import ConflictError, StaleWriteError
+from firmchat.ports.threads import (
     ThreadContext,
 )
 from firmchat.services.threads import ThreadService, checked_mentions, visible_thread

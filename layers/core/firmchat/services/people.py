@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from firmchat.domain import policy
 from firmchat.domain.paging import Page
 from firmchat.domain.people import (
+    CONTACT_NOT_FOUND,
+    USER_NOT_FOUND,
     AccountChanges,
     ClientAccount,
     Contact,
@@ -26,11 +28,8 @@ from firmchat.domain.people import (
 from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import FirmSettings, Principal, Role
 from firmchat.errors import ConflictError, NotFoundError
+from firmchat.ports.people import IdentityProvider, PeopleStore
 from firmchat.services.invitations import new_id
-from firmchat.services.ports import IdentityProvider, PeopleStore
-
-USER_NOT_FOUND = "no such firm user"
-CONTACT_NOT_FOUND = "no such contact"
 
 
 class PeopleAdmin:

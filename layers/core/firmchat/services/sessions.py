@@ -5,7 +5,7 @@ refused at their next step anyway; this closes the sockets they hold open, so no
 is pushed to them either.
 """
 
-from firmchat.services.ports import ConnectionCloser, ConnectionDirectory
+from firmchat.ports.people import ConnectionCloser, ConnectionDirectory
 
 
 def end_sessions(

@@ -22,12 +22,11 @@ from firmchat.domain.threads import (
     ThreadStatus,
     ThreadView,
 )
-from firmchat.errors import ConflictError, InvalidInputError
-from firmchat.services.thread_ports import (
+from firmchat.errors import ConflictError, InvalidInputError, StaleWriteError
+from firmchat.ports.threads import (
     Directory,
     Events,
     SentBefore,
-    StaleWriteError,
     ThreadStore,
 )
 

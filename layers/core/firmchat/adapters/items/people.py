@@ -9,7 +9,7 @@ from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
 from firmchat.domain.people import ClientAccount, Contact, Firm, FirmUser, Invitation, Login
 from firmchat.domain.principal import FirmSettings, PrincipalKind
-from firmchat.services.ports import AssignedUser
+from firmchat.ports.people import AssignedUser
 
 # The firm user's item keeps the ids of their assigned accounts (a string set, absent when
 # empty), changed in the same transaction as the assignment items: one read loads a member.

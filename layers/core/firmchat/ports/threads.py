@@ -11,19 +11,6 @@ from firmchat.domain.paging import Page
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal
 from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
-from firmchat.errors import ConflictError
-
-
-class StaleWriteError(ConflictError):
-    """A conditional write lost a race: the thread or a read state changed since it was
-    read. The service reads again and retries; after a few losses it is the caller's 409."""
-
-    def __init__(self) -> None:
-        super().__init__("the thread changed while this was being saved; send it again")
-
-
-class ClientIdTakenError(StaleWriteError):
-    """A message with this client id was written meanwhile."""
 
 
 @dataclass(frozen=True)
