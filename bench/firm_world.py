@@ -88,8 +88,8 @@ class Services(Root):
 
     def __init__(self) -> None:
         super().__init__(Settings({**os.environ, "PORTAL_ORIGIN": "https://portal.example"}))
-        self.quiet_threads = Threads(self.thread_store, self.directory, _Silent())
-        self.quiet_messages = Messages(self.thread_store, self.directory, _Silent())
+        self.quiet_threads = Threads(self.thread_store, self.directory, _Silent(), self.clock)
+        self.quiet_messages = Messages(self.thread_store, self.directory, _Silent(), self.clock)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def world(core_settings) -> World:
     events = Broadcast(Root().connections, authenticator, sender)
     store = Root().thread_store
     owner = authenticator.principal_for(Caller(firm_id=FIRM, subject=OWNER))
-    view, _ = Threads(store, directory, events).create(
+    view, _ = Threads(store, directory, events, Root().clock).create(
         owner,
         NewThread(
             account_id=ACCOUNT,
@@ -94,7 +94,9 @@ def world(core_settings) -> World:
             message=NewMessage(client_id=_ids(), body="<p>Start</p>"),
         ),
     )
-    return World(people, sender, Messages(store, directory, events), view.thread_id, owner)
+    return World(
+        people, sender, Messages(store, directory, events, Root().clock), view.thread_id, owner
+    )
 
 
 def _dynamodb_requests(calls: Calls) -> Counter[str]:

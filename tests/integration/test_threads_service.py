@@ -92,7 +92,7 @@ class Clock:
     def __init__(self) -> None:
         self.ticks = count()
 
-    def __call__(self) -> datetime:
+    def now(self) -> datetime:
         return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(self.ticks))
 
 

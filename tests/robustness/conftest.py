@@ -75,8 +75,12 @@ def new_firm(core_settings):
         }
         store, directory = Root().thread_store, PeopleDirectory(Root().people_store)
         events = RecordedEvents()
+        clock = Root().clock
         return Firm(
-            Threads(store, directory, events), Messages(store, directory, events), events, people
+            Threads(store, directory, events, clock),
+            Messages(store, directory, events, clock),
+            events,
+            people,
         )
 
     return make

@@ -177,7 +177,7 @@ def live_firm(new_firm):
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
     store, people = Root().thread_store, Root().people_store
     broadcast = Broadcast(connections, Authenticator(people), Root().pusher)
-    firm.messages = Messages(store, PeopleDirectory(people), broadcast)
+    firm.messages = Messages(store, PeopleDirectory(people), broadcast, Root().clock)
     return firm
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from firmchat.adapters.people import DynamoPeopleStore
     from firmchat.adapters.threads import DynamoThreadStore
     from firmchat.adapters.tickets import TicketStore
+    from firmchat.ports.clock import Clock
     from firmchat.services.directory import PeopleDirectory
     from firmchat.services.identity import Authenticator
     from firmchat.services.invitations import Invitations
@@ -35,6 +36,13 @@ class Root:
         self.settings = settings or Settings()
 
     # ------------------------------------------------------------ adapters
+    @cached_property
+    def clock(self) -> "Clock":
+        """The system's; the local cloud and tests may set another before first use."""
+        from firmchat.adapters.clock import SystemClock  # noqa: PLC0415
+
+        return SystemClock()
+
     @cached_property
     def table(self) -> "Table":
         return aws.dynamodb().Table(self.settings.table_name)
@@ -55,7 +63,7 @@ class Root:
     def connections(self) -> "ConnectionStore":
         from firmchat.adapters.connections import ConnectionStore  # noqa: PLC0415
 
-        return ConnectionStore(self.table)
+        return ConnectionStore(self.table, self.clock)
 
     @cached_property
     def pusher(self) -> "ConnectionPusher":
@@ -67,7 +75,7 @@ class Root:
     def tickets(self) -> "TicketStore":
         from firmchat.adapters.tickets import TicketStore  # noqa: PLC0415
 
-        return TicketStore(self.table)
+        return TicketStore(self.table, self.clock)
 
     @cached_property
     def identity(self) -> "CognitoIdentity":
@@ -99,7 +107,11 @@ class Root:
         from firmchat.services.invitations import Invitations  # noqa: PLC0415
 
         return Invitations(
-            self.people_store, self.identity, self.mailer, portal_url=self.settings.portal_origin
+            self.people_store,
+            self.identity,
+            self.mailer,
+            portal_url=self.settings.portal_origin,
+            clock=self.clock,
         )
 
     @cached_property
@@ -118,13 +130,13 @@ class Root:
     def threads(self) -> "Threads":
         from firmchat.services.threads import Threads  # noqa: PLC0415
 
-        return Threads(self.thread_store, self.directory, self.broadcast)
+        return Threads(self.thread_store, self.directory, self.broadcast, self.clock)
 
     @cached_property
     def messages(self) -> "Messages":
         from firmchat.services.messages import Messages  # noqa: PLC0415
 
-        return Messages(self.thread_store, self.directory, self.broadcast)
+        return Messages(self.thread_store, self.directory, self.broadcast, self.clock)
 
 
 @cache

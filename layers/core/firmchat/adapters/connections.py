@@ -1,7 +1,6 @@
 """Open WebSocket connections: where they are recorded, and how a frame reaches one."""
 
 import json
-import time
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
@@ -14,6 +13,7 @@ from firmchat.domain.keys import (
     subject_connections_prefix,
 )
 from firmchat.observability import logger
+from firmchat.ports.clock import Clock, epoch_seconds
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
@@ -27,18 +27,20 @@ class ConnectionStore:
     """Connections sort under their subject in the firm's partition: one Query finds a
     person's sockets, and a Query of the partition finds the firm's."""
 
-    def __init__(self, table: "Table") -> None:
+    def __init__(self, table: "Table", clock: Clock) -> None:
         self._table = table
+        self._clock = clock
 
     def register(self, caller: Caller, connection_id: str) -> None:
+        now = epoch_seconds(self._clock)
         self._table.put_item(
             Item={
                 "PK": connections_partition(caller.firm_id),
                 "SK": connection_sort_key(caller.subject, connection_id),
                 "subject": caller.subject,
                 "connection_id": connection_id,
-                "connected_at": int(time.time()),
-                "expires_at": int(time.time()) + CONNECTION_RECORD_SECONDS,
+                "connected_at": now,
+                "expires_at": now + CONNECTION_RECORD_SECONDS,
             }
         )
 

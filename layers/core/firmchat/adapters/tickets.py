@@ -4,7 +4,6 @@ A ticket is a token (firmchat.domain.tokens): only a digest of its secret is sto
 redeeming deletes the item under a condition, so a ticket opens one connection at most.
 """
 
-import time
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -13,6 +12,7 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.keys import ticket_sort_key, tickets_partition
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import NotAuthenticatedError
+from firmchat.ports.clock import Clock, epoch_seconds
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -21,8 +21,9 @@ TICKET_LIFETIME_SECONDS = 60
 
 
 class TicketStore:
-    def __init__(self, table: "Table") -> None:
+    def __init__(self, table: "Table", clock: Clock) -> None:
         self._table = table
+        self._clock = clock
 
     def issue(self, caller: Caller) -> str:
         ticket, secret_digest = new_token(caller.firm_id)
@@ -31,7 +32,7 @@ class TicketStore:
                 "PK": tickets_partition(caller.firm_id),
                 "SK": ticket_sort_key(secret_digest),
                 "subject": caller.subject,
-                "expires_at": int(time.time()) + TICKET_LIFETIME_SECONDS,
+                "expires_at": epoch_seconds(self._clock) + TICKET_LIFETIME_SECONDS,
             }
         )
         return ticket
@@ -45,7 +46,7 @@ class TicketStore:
             old = self._table.delete_item(
                 Key={"PK": tickets_partition(firm_id), "SK": ticket_sort_key(secret_digest)},
                 ConditionExpression="attribute_exists(PK) AND expires_at > :now",
-                ExpressionAttributeValues={":now": int(time.time())},
+                ExpressionAttributeValues={":now": epoch_seconds(self._clock)},
                 ReturnValues="ALL_OLD",
             )
         except ClientError as error:

@@ -13,9 +13,7 @@ A forgotten password is its own flow (spec "Password reset"): a request answers 
 whatever the address, and an activated login is mailed a short-lived link of its own.
 """
 
-import time
 import uuid
-from collections.abc import Callable
 
 from firmchat.domain import policy
 from firmchat.domain.people import (
@@ -36,6 +34,7 @@ from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal, PrincipalKind, Role
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import ConflictError, NotFoundError
+from firmchat.ports.clock import Clock, epoch_seconds
 from firmchat.ports.people import IdentityProvider, Mailer, PeopleStore
 
 INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600
@@ -53,13 +52,13 @@ class Invitations:
         identity: IdentityProvider,
         mailer: Mailer,
         portal_url: str,
-        now: Callable[[], float] = time.time,
+        clock: Clock,
     ) -> None:
         self._store = store
         self._identity = identity
         self._mailer = mailer
         self._portal_url = portal_url.rstrip("/")
-        self._now = now
+        self._clock = clock
 
     def found_firm(self, name: str, owner: NewFirmUser) -> tuple[Firm, FirmUser]:
         """A new firm with its first owner, invited by email. Run by the operator (there is
@@ -121,7 +120,7 @@ class Invitations:
         set: a link can never set the password of a login that is already in use."""
         named = read_token(acceptance.token)
         invitation = self._store.invitation(*named) if named else None
-        if invitation is None or invitation.expires_at <= self._now():
+        if invitation is None or invitation.expires_at <= self._clock.now().timestamp():
             raise NotFoundError(INVITATION_UNUSABLE)
         self._store.activate(invitation)
         self._identity.set_password(invitation.firm_id, invitation.email, acceptance.password)
@@ -153,7 +152,7 @@ class Invitations:
         password, and ends the login's other sessions."""
         named = read_token(confirmation.token)
         reset = self._store.reset(*named) if named else None
-        if reset is None or reset.expires_at <= self._now():
+        if reset is None or reset.expires_at <= self._clock.now().timestamp():
             raise NotFoundError(RESET_UNUSABLE)
         self._store.use_reset(reset)
         self._identity.set_password(reset.firm_id, reset.email, confirmation.password)
@@ -208,7 +207,7 @@ class Invitations:
             principal_kind=login.principal_kind,
             user_id=login.user_id,
             account_id=login.account_id,
-            expires_at=int(self._now()) + lifetime,
+            expires_at=epoch_seconds(self._clock) + lifetime,
         )
         return link, token
 

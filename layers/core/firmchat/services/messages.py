@@ -71,7 +71,7 @@ class Messages(ThreadService):
                 html=body.html,
                 text=body.text,
                 mentions=checked_mentions(self._directory, principal, new.mentions),
-                created_at=self._now(),
+                created_at=self._clock.now(),
             )
             wrote = True
             try:

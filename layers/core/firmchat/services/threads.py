@@ -1,9 +1,6 @@
 """Threads (spec CH-1 to CH-4, CH-7 to CH-13): create, read, list, archive, reopen, delete,
 print. Every read, list row and push audience is the access policy's decision."""
 
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from html import escape
 
 from firmchat.domain import policy
@@ -23,18 +20,13 @@ from firmchat.domain.threads import (
     ThreadView,
 )
 from firmchat.errors import ConflictError, InvalidInputError, StaleWriteError
+from firmchat.ports.clock import Clock
 from firmchat.ports.threads import (
     Directory,
     Events,
     SentBefore,
     ThreadStore,
 )
-
-type Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.fromtimestamp(time.time(), UTC)
 
 
 def visible_thread(
@@ -73,12 +65,12 @@ class ThreadService:
     over the same store, directory and events)."""
 
     def __init__(
-        self, store: ThreadStore, directory: Directory, events: Events, now: Clock = utc_now
+        self, store: ThreadStore, directory: Directory, events: Events, clock: Clock
     ) -> None:
         self._store = store
         self._directory = directory
         self._events = events
-        self._now = now
+        self._clock = clock
 
 
 class Threads(ThreadService):
@@ -101,7 +93,7 @@ class Threads(ThreadService):
                 "access with an activated login; invite a contact first"
             )
         body = parse_message(new.message.body)
-        now, author = self._now(), Author.of(principal)
+        now, author = self._clock.now(), Author.of(principal)
         mentions = checked_mentions(self._directory, principal, new.message.mentions)
         thread = Thread(
             firm_id=principal.firm_id,
