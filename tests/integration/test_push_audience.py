@@ -43,6 +43,9 @@ class RecordingSender:
         self.frames.setdefault(connection_id, []).append(payload)
         return True
 
+    def close(self, connection_id: str) -> None:
+        raise AssertionError("a publish never closes a socket")
+
 
 @dataclass
 class World:

@@ -10,11 +10,10 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, FirmUser, Login, LoginState
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 from firmchat.errors import NotAuthenticatedError
+from firmchat.ports.connections import Connections, Pusher
 from firmchat.ports.people import (
-    ConnectionCloser,
-    ConnectionDirectory,
-    PeopleStore,
     SignedInRecords,
+    SignInStore,
 )
 from firmchat.services.identity import NO_ACCESS, Authenticator
 from firmchat.services.sessions import end_sessions
@@ -105,7 +104,7 @@ def _people(
         user_id="c1",
         account_id="acct-1",
     )
-    return Authenticator(cast(PeopleStore, people))
+    return Authenticator(cast(SignInStore, people))
 
 
 def test_a_firm_user_becomes_a_principal_with_role_rights_assignments_and_settings():
@@ -195,9 +194,7 @@ class FakeSockets:
 def test_ending_sessions_closes_and_forgets_each_of_the_subjects_sockets_only():
     sockets = FakeSockets(open={"sub-c1": ["a", "b"], "sub-u1": ["c"]})
 
-    ended = end_sessions(
-        FIRM, "sub-c1", cast(ConnectionDirectory, sockets), cast(ConnectionCloser, sockets)
-    )
+    ended = end_sessions(FIRM, "sub-c1", cast(Connections, sockets), cast(Pusher, sockets))
 
     assert ended == 2
     assert sockets.closed == ["a", "b"]

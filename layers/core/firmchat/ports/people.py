@@ -44,11 +44,23 @@ class SignedInRecords:
         return self.contacts.get((str(login.account_id), login.user_id))
 
 
-class PeopleStore(Protocol):
-    # ------------------------------------------------------------ reads
+class RecordLookups(Protocol):
+    """The single records several callers read by id."""
+
     def firm(self, firm_id: str) -> Firm | None: ...
 
     def login(self, firm_id: str, subject: str) -> Login | None: ...
+
+    def firm_user(self, firm_id: str, user_id: str) -> AssignedUser | None:
+        """The user and the ids of the accounts assigned to them (one read: the ids are kept
+        on the user's own item)."""
+        ...
+
+    def contact(self, firm_id: str, account_id: str, contact_id: str) -> Contact | None: ...
+
+
+class SignInStore(RecordLookups, Protocol):
+    """What signing in reads (the authenticator)."""
 
     def logins(self, firm_id: str, subjects: Sequence[str]) -> list[Login]:
         """The logins of those subjects that have one, in batches (⌈n/100⌉ requests)."""
@@ -58,33 +70,61 @@ class PeopleStore(Protocol):
         """The firm and what each login signs in as, in batches (⌈(n+1)/100⌉ requests)."""
         ...
 
-    def firm_user(self, firm_id: str, user_id: str) -> AssignedUser | None:
-        """The user and the ids of the accounts assigned to them (one read: the ids are kept
-        on the user's own item)."""
-        ...
 
-    def firm_users(self, firm_id: str, size: int, cursor: str | None) -> Page[FirmUser]: ...
+class DirectoryStore(RecordLookups, Protocol):
+    """What the thread services' view of the people reads (the people directory)."""
 
     def account(self, firm_id: str, account_id: str) -> ClientAccount | None: ...
+
+    def contacts(self, firm_id: str, account_id: str) -> list[Contact]: ...
+
+
+class InvitationStore(RecordLookups, Protocol):
+    """Invitation and reset links, and the records they sign in as (the invitations)."""
+
+    def invitation(self, firm_id: str, digest: str) -> Invitation | None: ...
+
+    def reset(self, firm_id: str, digest: str) -> Invitation | None: ...
+
+    def add_firm(self, firm: Firm, owner: FirmUser, login: Login, invitation: Invitation) -> None:
+        """The firm with its first owner, invited, in one transaction."""
+        ...
+
+    def add_firm_user(self, user: FirmUser, login: Login, invitation: Invitation) -> None: ...
+
+    def invite_contact(
+        self, contact: Contact, login: Login, invitation: Invitation, *, revoked: str | None
+    ) -> None:
+        """Records the login as invited with this invitation, only while portal access is
+        on, and deletes the `revoked` earlier one."""
+        ...
+
+    def activate(self, invitation: Invitation) -> None:
+        """Uses the invitation up and marks the login activated, in one transaction that
+        holds only while the record is invited, by this login, through this invitation."""
+        ...
+
+    def activated(self, login: Login) -> bool:
+        """The login's record exists and its login is activated."""
+        ...
+
+    def add_reset(self, reset: Invitation) -> None: ...
+
+    def use_reset(self, reset: Invitation) -> None:
+        """Deletes the reset link, while its record is still activated with that login."""
+        ...
+
+
+class PeopleAdminStore(DirectoryStore, Protocol):
+    """The firm's users, accounts and contacts as the people admin keeps them."""
+
+    def firm_users(self, firm_id: str, size: int, cursor: str | None) -> Page[FirmUser]: ...
 
     def accounts(self, firm_id: str, size: int, cursor: str | None) -> Page[ClientAccount]: ...
 
     def accounts_by_id(self, firm_id: str, account_ids: Sequence[str]) -> list[ClientAccount]: ...
 
-    def contact(self, firm_id: str, account_id: str, contact_id: str) -> Contact | None: ...
-
-    def contacts(self, firm_id: str, account_id: str) -> list[Contact]: ...
-
-    def invitation(self, firm_id: str, digest: str) -> Invitation | None: ...
-
-    # ------------------------------------------------------------ writes
-    def add_firm(self, firm: Firm, owner: FirmUser, login: Login, invitation: Invitation) -> None:
-        """The firm with its first owner, invited, in one transaction."""
-        ...
-
     def change_settings(self, firm_id: str, settings: FirmSettings) -> None: ...
-
-    def add_firm_user(self, user: FirmUser, login: Login, invitation: Invitation) -> None: ...
 
     def change_firm_user(
         self, user: FirmUser, changes: FirmUserChanges, *, confirm_owner: str | None
@@ -115,30 +155,6 @@ class PeopleStore(Protocol):
 
     def remove_contact(self, contact: Contact) -> None:
         """Deletes the contact and the login that signs in as it."""
-        ...
-
-    def invite_contact(
-        self, contact: Contact, login: Login, invitation: Invitation, *, revoked: str | None
-    ) -> None:
-        """Records the login as invited with this invitation, only while portal access is
-        on, and deletes the `revoked` earlier one."""
-        ...
-
-    def activate(self, invitation: Invitation) -> None:
-        """Uses the invitation up and marks the login activated, in one transaction that
-        holds only while the record is invited, by this login, through this invitation."""
-        ...
-
-    def activated(self, login: Login) -> bool:
-        """The login's record exists and its login is activated."""
-        ...
-
-    def add_reset(self, reset: Invitation) -> None: ...
-
-    def reset(self, firm_id: str, digest: str) -> Invitation | None: ...
-
-    def use_reset(self, reset: Invitation) -> None:
-        """Deletes the reset link, while its record is still activated with that login."""
         ...
 
 
@@ -173,17 +189,3 @@ class IdentityProvider(Protocol):
 
 class Mailer(Protocol):
     def send(self, to: str, subject: str, text: str) -> None: ...
-
-
-class ConnectionDirectory(Protocol):
-    def of_subject(self, firm_id: str, subject: str) -> list[str]:
-        """The ids of the subject's open WebSocket connections."""
-        ...
-
-    def forget(self, firm_id: str, subject: str, connection_id: str) -> None: ...
-
-
-class ConnectionCloser(Protocol):
-    def close(self, connection_id: str) -> None:
-        """Closes the socket; one already gone counts as closed."""
-        ...

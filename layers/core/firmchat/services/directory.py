@@ -2,13 +2,13 @@
 
 from collections.abc import Iterable
 
-from firmchat.ports.people import PeopleStore
+from firmchat.ports.people import DirectoryStore
 
 
 class PeopleDirectory:
     """The thread services' view of the firm's people."""
 
-    def __init__(self, people: PeopleStore) -> None:
+    def __init__(self, people: DirectoryStore) -> None:
         self._people = people
 
     def account_can_receive_chats(self, firm_id: str, account_id: str) -> bool | None:

@@ -15,13 +15,13 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, Login
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.errors import NotAuthenticatedError
-from firmchat.ports.people import AssignedUser, PeopleStore, SignedInRecords
+from firmchat.ports.people import AssignedUser, SignedInRecords, SignInStore
 
 NO_ACCESS = "this sign-in has no active access to the firm; ask the firm for an invitation"
 
 
 class Authenticator:
-    def __init__(self, store: PeopleStore) -> None:
+    def __init__(self, store: SignInStore) -> None:
         self._store = store
 
     def principal_for(self, caller: Caller) -> Principal:

@@ -35,7 +35,7 @@ from firmchat.domain.principal import Principal, PrincipalKind, Role
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import ConflictError, NotFoundError
 from firmchat.ports.clock import Clock, epoch_seconds
-from firmchat.ports.people import IdentityProvider, Mailer, PeopleStore
+from firmchat.ports.people import IdentityProvider, InvitationStore, Mailer
 
 INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600
 RESET_LIFETIME_SECONDS = 3600
@@ -48,7 +48,7 @@ def new_id() -> str:
 class Invitations:
     def __init__(
         self,
-        store: PeopleStore,
+        store: InvitationStore,
         identity: IdentityProvider,
         mailer: Mailer,
         portal_url: str,

@@ -28,12 +28,12 @@ from firmchat.domain.people import (
 from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import FirmSettings, Principal, Role
 from firmchat.errors import ConflictError, NotFoundError
-from firmchat.ports.people import IdentityProvider, PeopleStore
+from firmchat.ports.people import IdentityProvider, PeopleAdminStore
 from firmchat.services.invitations import new_id
 
 
 class PeopleAdmin:
-    def __init__(self, store: PeopleStore, identity: IdentityProvider) -> None:
+    def __init__(self, store: PeopleAdminStore, identity: IdentityProvider) -> None:
         self._store = store
         self._identity = identity
 

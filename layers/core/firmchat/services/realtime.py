@@ -13,18 +13,7 @@ from typing import Any, Protocol
 
 from firmchat.domain.policy import ThreadFacts, audience
 from firmchat.domain.principal import Principal
-
-
-class OpenConnections(Protocol):
-    def of_firm(self, firm_id: str) -> list[tuple[str, str]]:
-        """(subject, connection id) of every open connection of the firm."""
-
-    def forget(self, firm_id: str, subject: str, connection_id: str) -> None: ...
-
-
-class FrameSender(Protocol):
-    def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
-        """False when the connection is gone."""
+from firmchat.ports.connections import Connections, Pusher
 
 
 class PrincipalSource(Protocol):
@@ -35,7 +24,7 @@ class PrincipalSource(Protocol):
 
 class Broadcast:
     def __init__(
-        self, connections: OpenConnections, principals: PrincipalSource, sender: FrameSender
+        self, connections: Connections, principals: PrincipalSource, sender: Pusher
     ) -> None:
         self._connections = connections
         self._principals = principals

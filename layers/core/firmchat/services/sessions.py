@@ -5,12 +5,10 @@ refused at their next step anyway; this closes the sockets they hold open, so no
 is pushed to them either.
 """
 
-from firmchat.ports.people import ConnectionCloser, ConnectionDirectory
+from firmchat.ports.connections import Connections, Pusher
 
 
-def end_sessions(
-    firm_id: str, subject: str, directory: ConnectionDirectory, closer: ConnectionCloser
-) -> int:
+def end_sessions(firm_id: str, subject: str, directory: Connections, closer: Pusher) -> int:
     """Closes and forgets every open connection of the subject; returns how many there were."""
     connection_ids = directory.of_subject(firm_id, subject)
     for connection_id in connection_ids:
