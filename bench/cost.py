@@ -46,7 +46,7 @@ from bench.firm_world import FirmWorld, Services, Size, aws_account, new_message
 from bench.report import table, write_section
 from firmchat.adapters.aws import dynamodb
 from localcloud.template import load_template
-from tests.support.aws_calls import AwsCall
+from testkit.aws_calls import AwsCall
 
 PRICES_AS_OF = "2026-11-23"
 DYNAMODB_WRU = 0.625 / 1e6

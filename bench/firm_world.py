@@ -2,7 +2,7 @@
 the core's services wired to their real adapters, and a firm seeded at a chosen size.
 
 The benchmarks that count AWS requests (`requests_per_operation`, `cost`) run the core's
-services here, in this process, so that the botocore recorder of tests/support sees every
+services here, in this process, so that the testkit's botocore recorder sees every
 request they make. Each request a service makes is one an API operation makes: the HTTP API
 and the WebSocket actions call these same services, after loading the principal once.
 """
@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
 from typing import Any
-
-# Installs the recorder before any client exists (the adapters cache theirs per process).
-from tests.support.aws_calls import Calls, recorder  # isort: skip
 
 import boto3
 from moto import mock_aws
@@ -34,9 +31,13 @@ from firmchat.services.threads import Threads
 from localcloud.lambdas import function_specs
 from localcloud.provision import create_tables
 from localcloud.template import Resolver, load_template, resources_of_type
-from tests.support.people import Seeder
+from testkit.aws_calls import Calls, recorder
+from testkit.people import Seeder
 
 __all__ = ["Calls", "FirmWorld", "Services", "Size", "aws_account", "recorder"]
+
+# Before any client exists (the adapters cache theirs per process).
+recorder.install()
 
 _FAKE_ACCOUNT = {
     "AWS_ACCESS_KEY_ID": "bench",

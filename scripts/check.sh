@@ -24,7 +24,7 @@ for dir in "${function_dirs[@]}"; do
   function_modules+=(-m "$name")
 done
 MYPYPATH="layers/core:infra/local:$(IFS=:; echo "${function_dirs[*]}")" \
-  mypy -p firmchat -p localcloud -p firmchat_api "${function_modules[@]}" -p tests -p bench
+  mypy -p firmchat -p localcloud -p firmchat_api "${function_modules[@]}" -p tests -p bench -p testkit
 
 echo "== pytest"
 pytest "$@"

@@ -15,8 +15,8 @@ from firmchat.domain.people import FirmUser
 from localcloud.lambdas import LocalFunction, function_specs
 from localcloud.provision import create_email_identities, create_tables, create_user_pools
 from localcloud.template import REPO_ROOT, Resolver, load_template
-from tests.support.aws_calls import Calls, recorder
-from tests.support.people import Seeder
+from testkit.aws_calls import Calls, recorder
+from testkit.people import Seeder
 
 EVENTS_DIR = REPO_ROOT / "events"
 
@@ -35,6 +35,8 @@ os.environ.update(
         "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
     }
 )
+# And before any client exists: the recorder hooks into every client made after it.
+recorder.install()
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,8 @@ import pytest
 from firmchat.domain.policy import Decision, Operation
 from firmchat.domain.principal import PrincipalKind, Role
 from localcloud.lambdas import LocalFunction
+from testkit.aws_calls import Calls
+from testkit.people import Seeder
 from tests.support.access_table import (
     ACCOUNT,
     EXPECTED,
@@ -35,8 +37,6 @@ from tests.support.access_table import (
     Persona,
 )
 from tests.support.api import HttpApi, SignIn, http_event, ws_event
-from tests.support.aws_calls import Calls
-from tests.support.people import Seeder
 from tests.support.sockets import pushed_frames
 
 SECOND_OWNER = "owner_2"

@@ -8,8 +8,8 @@ import pytest
 
 from firmchat.domain.principal import Role
 from firmchat.root import Root
+from testkit.people import Seeder
 from tests.support.api import HttpApi, SignIn, ws_event
-from tests.support.people import Seeder
 from tests.support.streams import TableStream
 
 FIRM = "firm-1"

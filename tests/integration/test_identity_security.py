@@ -16,8 +16,8 @@ from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.tokens import new_token
 from firmchat.root import Root
 from localcloud.template import Resolver
+from testkit.people import Seeder
 from tests.support.api import HttpApi, SignIn
-from tests.support.people import Seeder
 
 FIRM = "firm-1"
 OWNER = SignIn(FIRM, "sub-owner")

@@ -10,8 +10,8 @@ from moto.ses.models import ses_backends
 
 from firmchat.adapters.identity import login_username
 from firmchat.domain.principal import Role
+from testkit.people import Seeder
 from tests.support.api import HttpApi, SignIn
-from tests.support.people import Seeder
 
 FIRM = "firm-1"
 OWNER = SignIn(FIRM, "sub-owner")

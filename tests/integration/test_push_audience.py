@@ -4,7 +4,7 @@ of people online, and nobody the policy would refuse (a removed user, an unassig
 another account's client, a contact whose access was just turned off) receives anything."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -22,8 +22,9 @@ from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
 from firmchat.services.realtime import Broadcast
 from firmchat.services.threads import Threads
-from tests.support.aws_calls import Calls, recorder
-from tests.support.people import Seeder
+from testkit.aws_calls import Calls, recorder
+from testkit.fakes import FakePusher
+from testkit.people import Seeder
 
 FIRM = "firm-1"
 ACCOUNT, OTHER_ACCOUNT = "acct-1", "acct-2"
@@ -36,21 +37,9 @@ CROWD_MEMBERS, CROWD_CLIENTS = 22, 16
 
 
 @dataclass
-class RecordingSender:
-    frames: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
-        self.frames.setdefault(connection_id, []).append(payload)
-        return True
-
-    def close(self, connection_id: str) -> None:
-        raise AssertionError("a publish never closes a socket")
-
-
-@dataclass
 class World:
     people: DynamoPeopleStore
-    sender: RecordingSender
+    sender: FakePusher
     messages: Messages
     thread_id: str
     owner: Principal
@@ -84,7 +73,7 @@ def world(core_settings) -> World:
     seeder.client_user(FIRM, ACCOUNT, "client", CLIENT)
     people = Root().people_store
     authenticator = Authenticator(people)
-    sender = RecordingSender()
+    sender = FakePusher()
     directory = PeopleDirectory(people)
     events = Broadcast(Root().connections, authenticator, sender)
     store = Root().thread_store

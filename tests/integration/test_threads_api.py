@@ -3,8 +3,8 @@
 import pytest
 
 from firmchat.domain.principal import Role
+from testkit.people import Seeder
 from tests.support.api import Answer, HttpApi, SignIn, http_event
-from tests.support.people import Seeder
 
 FIRM, OTHER_FIRM = "firm-1", "firm-2"
 OWNER = SignIn(FIRM, "sub-owner")

@@ -33,6 +33,7 @@ from firmchat.root import Root
 from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
 from localcloud.template import Resolver
+from testkit.fakes import FakeClock
 
 FIRM, OTHER_FIRM = "firm-a", "firm-b"
 OWNER = Principal(
@@ -88,17 +89,10 @@ class RecordingEvents:
         self.published.append((thread.account_id, frame))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.ticks = count()
-
-    def now(self) -> datetime:
-        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(self.ticks))
-
-
 @pytest.fixture
 def world(core_settings):
-    store, events, clock = Root().thread_store, RecordingEvents(), Clock()
+    store, events = Root().thread_store, RecordingEvents()
+    clock = FakeClock(tick=timedelta(seconds=1))
     directory = FakeDirectory()
     return (
         Threads(store, directory, events, clock),

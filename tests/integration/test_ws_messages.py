@@ -12,8 +12,8 @@ from firmchat.domain.principal import Role
 from firmchat.domain.richtext import MAX_MESSAGE_BYTES
 from firmchat.root import Root
 from localcloud.lambdas import LocalFunction
+from testkit.people import Seeder
 from tests.support.api import HttpApi, SignIn, ws_event
-from tests.support.people import Seeder
 from tests.support.sockets import pushed_frames
 
 FIRM, OTHER_FIRM = "firm-1", "firm-2"

@@ -7,13 +7,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
 
 import pytest
 
 from bench.local_session import DemoSession
 from firmchat.domain.caller import Caller
-from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread
 from firmchat.root import Root
@@ -23,7 +21,8 @@ from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
 from localcloud.cloud import Endpoints
 from localcloud.process import LocalCloudProcess
-from tests.support.people import Seeder
+from testkit.fakes import FakeEvents
+from testkit.people import Seeder
 
 ACCOUNT = "acc-1"
 _ids = count()
@@ -38,20 +37,10 @@ def new_thread(subject: str = "Year-end") -> NewThread:
 
 
 @dataclass
-class RecordedEvents:
-    published: list[dict[str, Any]] = field(default_factory=list)
-
-    def publish(
-        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
-    ) -> None:
-        self.published.append(frame)
-
-
-@dataclass
 class Firm:
     threads: Threads
     messages: Messages
-    events: RecordedEvents
+    events: FakeEvents
     people: dict[str, Principal]
 
 
@@ -74,7 +63,7 @@ def new_firm(core_settings):
             for who in ("owner", "member", "anna", "ben")
         }
         store, directory = Root().thread_store, PeopleDirectory(Root().people_store)
-        events = RecordedEvents()
+        events = FakeEvents()
         clock = Root().clock
         return Firm(
             Threads(store, directory, events, clock),

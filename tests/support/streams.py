@@ -5,6 +5,8 @@ from typing import Any
 
 import boto3
 
+from localcloud.streams import lambda_record
+
 
 class TableStream:
     def __init__(self, stream_arn: str) -> None:
@@ -25,16 +27,9 @@ class TableStream:
                 )["ShardIterator"]
             )
             answer = self._client.get_records(ShardIterator=iterator)
-            records.extend(self._as_lambda_sees_it(dict(record)) for record in answer["Records"])
+            records.extend(lambda_record(dict(record), self._arn) for record in answer["Records"])
             self._iterators[shard_id] = answer["NextShardIterator"]
         return records
-
-    def _as_lambda_sees_it(self, record: dict[str, Any]) -> dict[str, Any]:
-        stream = dict(record["dynamodb"])
-        stream["ApproximateCreationDateTime"] = int(
-            stream["ApproximateCreationDateTime"].timestamp()
-        )
-        return {**record, "dynamodb": stream, "eventSourceARN": self._arn}
 
     def event(self) -> dict[str, Any]:
         return {"Records": self.new_records()}

@@ -10,13 +10,13 @@ from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, FirmUser, Login, LoginState
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
 from firmchat.errors import NotAuthenticatedError
-from firmchat.ports.connections import Connections, Pusher
 from firmchat.ports.people import (
     SignedInRecords,
     SignInStore,
 )
 from firmchat.services.identity import NO_ACCESS, Authenticator
 from firmchat.services.sessions import end_sessions
+from testkit.fakes import FakeConnections, FakePusher
 
 FIRM = "firm-1"
 SETTINGS = FirmSettings(clients_can_start_threads=False)
@@ -176,26 +176,11 @@ def test_many_subjects_at_once_are_exactly_those_one_at_a_time_accepts(people, f
     assert authenticator.principals_for(firm_id, []) == []
 
 
-@dataclass
-class FakeSockets:
-    open: dict[str, list[str]]
-    closed: list[str] = field(default_factory=list)
-
-    def of_subject(self, firm_id, subject):
-        return list(self.open.get(subject, []))
-
-    def forget(self, firm_id, subject, connection_id):
-        self.open[subject].remove(connection_id)
-
-    def close(self, connection_id):
-        self.closed.append(connection_id)
-
-
 def test_ending_sessions_closes_and_forgets_each_of_the_subjects_sockets_only():
-    sockets = FakeSockets(open={"sub-c1": ["a", "b"], "sub-u1": ["c"]})
+    sockets, pusher = FakeConnections(open={"sub-c1": ["a", "b"], "sub-u1": ["c"]}), FakePusher()
 
-    ended = end_sessions(FIRM, "sub-c1", cast(Connections, sockets), cast(Pusher, sockets))
+    ended = end_sessions(FIRM, "sub-c1", sockets, pusher)
 
     assert ended == 2
-    assert sockets.closed == ["a", "b"]
+    assert pusher.closed == ["a", "b"]
     assert sockets.open == {"sub-c1": [], "sub-u1": ["c"]}

@@ -86,9 +86,9 @@ class StreamSource:
         return not self.filters or any(pattern.matches_event(event) for pattern in self.filters)
 
 
-def _lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     """A stream record as Lambda hands it over: creation time in epoch seconds, and the
-    stream's ARN."""
+    stream's ARN. The tests' stream reader builds its events with this too."""
     change = dict(record["dynamodb"])
     created = change.get("ApproximateCreationDateTime")
     if isinstance(created, datetime):
@@ -166,7 +166,7 @@ class ShardPoller:
 
     def _fetch(self) -> None:
         for record in self._read():
-            converted = _lambda_record(record, self._source.stream_arn)
+            converted = lambda_record(record, self._source.stream_arn)
             if self._source.wants(converted):
                 self._pending.append(converted)
 

@@ -5,9 +5,9 @@
     calls.count("dynamodb", "Query")
     calls.partition_keys()          # every partition key value any DynamoDB request named
 
-The hook is installed when this module is imported (tests/conftest.py does, before any
-client exists), on botocore's built-in handlers, so every session and client made later
-carries it, including the ones the adapters cache per process.
+`recorder.install()` puts the hook on botocore's built-in handlers, so every session and
+client made later carries it, including the ones the adapters cache per process: call it
+before any client exists (tests/conftest.py and bench/firm_world.py do, first thing).
 """
 
 import json
@@ -42,7 +42,7 @@ DATA_OPERATIONS = frozenset(
     }
 )
 _KEY_EQUALITY = re.compile(r"(#?[\w.]+)\s*=\s*(:\w+)")
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[1]
 # The product's code: the core (adapters) and the functions. Tests and the local cloud may
 # look at the table any way they like; the product may not.
 PRODUCT_DIRS = (str(_REPO / "layers") + "/", str(_REPO / "functions") + "/")
@@ -164,6 +164,7 @@ class Calls:
 class AwsCallRecorder:
     def __init__(self) -> None:
         self._active: list[Calls] = []
+        self._installed = False
 
     def _on_call(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         if not self._active:
@@ -184,6 +185,10 @@ class AwsCallRecorder:
             calls.calls.append(call)
 
     def install(self) -> None:
+        """Once per process; later calls change nothing."""
+        if self._installed:
+            return
+        self._installed = True
         handlers.BUILTIN_HANDLERS.append(("before-call", self._on_call))
         if boto3.DEFAULT_SESSION is not None:
             boto3.DEFAULT_SESSION.events.register("before-call", self._on_call)
@@ -199,4 +204,3 @@ class AwsCallRecorder:
 
 
 recorder = AwsCallRecorder()
-recorder.install()

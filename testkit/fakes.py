@@ -1,0 +1,84 @@
+"""Typed fakes of the core's small ports (firmchat.ports: the clock, the connections and
+their pusher, events, the mailer), for tests and benchmarks that want the service without
+the adapter. Each records what it was asked, in the shape a test reads back."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from firmchat.domain.policy import ThreadFacts
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class FakeClock:
+    """Stands still at `at` unless moved; with `tick`, each reading moves it on by that."""
+
+    at: datetime = START
+    tick: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        current = self.at
+        self.at += self.tick
+        return current
+
+    def advance(self, by: timedelta) -> None:
+        self.at += by
+
+
+@dataclass
+class FakeConnections:
+    """The open connections of one firm, by subject."""
+
+    open: dict[str, list[str]] = field(default_factory=dict)
+
+    def of_firm(self, firm_id: str) -> list[tuple[str, str]]:
+        return [(subject, cid) for subject, ids in self.open.items() for cid in ids]
+
+    def of_subject(self, firm_id: str, subject: str) -> list[str]:
+        return list(self.open.get(subject, []))
+
+    def forget(self, firm_id: str, subject: str, connection_id: str) -> None:
+        self.open[subject].remove(connection_id)
+
+
+@dataclass
+class FakePusher:
+    """Frames pushed, by connection id; sockets closed, in order. A push to a connection
+    in `gone` answers False, as the management API's 410 does."""
+
+    frames: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    closed: list[str] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+
+    def push(self, connection_id: str, payload: dict[str, Any]) -> bool:
+        if connection_id in self.gone:
+            return False
+        self.frames.setdefault(connection_id, []).append(payload)
+        return True
+
+    def close(self, connection_id: str) -> None:
+        self.closed.append(connection_id)
+
+
+@dataclass
+class FakeEvents:
+    """Every frame published, in order."""
+
+    published: list[dict[str, Any]] = field(default_factory=list)
+
+    def publish(
+        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
+    ) -> None:
+        self.published.append(frame)
+
+
+@dataclass
+class FakeMailer:
+    """Every email sent, as (to, subject, text)."""
+
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def send(self, to: str, subject: str, text: str) -> None:
+        self.sent.append((to, subject, text))
