@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> str:
         "Requests per operation",
         "python -m bench.requests_per_operation",
         f"""Every AWS request an operation makes, counted on the wire with the botocore
-recorder of `tests/support/aws_calls.py`: the principal loaded as at every HTTP request and
+recorder of `testkit/aws_calls.py`: the principal loaded as at every HTTP request and
 WebSocket frame, then the core's service on its real adapters, in moto in-process. Each person
 seeded holds one open socket, so pushes go to every connected person the access policy
 allows. Sizes:

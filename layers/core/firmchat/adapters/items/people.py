@@ -5,6 +5,8 @@ models read back from them."""
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
 from firmchat.domain.people import ClientAccount, Contact, Firm, FirmUser, Invitation, Login
@@ -58,6 +60,11 @@ def account_sort_key(account: ClientAccount) -> str:
     return f"{account.name.casefold()}#{account.account_id}"
 
 
+def _record(key: dict[str, str], kind: ItemKind, record: BaseModel) -> dict[str, Any]:
+    """A record kept whole under its key: its fields as JSON values, the empty ones left out."""
+    return {**key, "kind": kind.value, **record.model_dump(mode="json", exclude_none=True)}
+
+
 def firm_item(firm: Firm) -> dict[str, Any]:
     return {
         **firm_key(firm.firm_id),
@@ -89,35 +96,25 @@ def account_item(account: ClientAccount) -> dict[str, Any]:
 
 
 def contact_item(contact: Contact) -> dict[str, Any]:
-    return {
-        **contact_key(contact.firm_id, contact.account_id, contact.contact_id),
-        "kind": ItemKind.CONTACT.value,
-        **contact.model_dump(mode="json", exclude_none=True),
-    }
+    return _record(
+        contact_key(contact.firm_id, contact.account_id, contact.contact_id),
+        ItemKind.CONTACT,
+        contact,
+    )
 
 
 def login_item(login: Login) -> dict[str, Any]:
-    return {
-        **login_key(login.firm_id, login.subject),
-        "kind": ItemKind.LOGIN.value,
-        **login.model_dump(mode="json", exclude_none=True),
-    }
+    return _record(login_key(login.firm_id, login.subject), ItemKind.LOGIN, login)
 
 
 def invitation_item(invitation: Invitation) -> dict[str, Any]:
-    return {
-        **invitation_key(invitation.firm_id, invitation.digest),
-        "kind": ItemKind.INVITATION.value,
-        **invitation.model_dump(mode="json", exclude_none=True),
-    }
+    return _record(
+        invitation_key(invitation.firm_id, invitation.digest), ItemKind.INVITATION, invitation
+    )
 
 
 def reset_item(reset: Invitation) -> dict[str, Any]:
-    return {
-        **reset_key(reset.firm_id, reset.digest),
-        "kind": ItemKind.RESET.value,
-        **reset.model_dump(mode="json", exclude_none=True),
-    }
+    return _record(reset_key(reset.firm_id, reset.digest), ItemKind.RESET, reset)
 
 
 def firm_from_item(item: Mapping[str, Any]) -> Firm:
