@@ -179,7 +179,8 @@ def test_archive_and_reopen_move_the_thread_between_tabs(world):
 
 def test_delete_removes_every_item_of_the_thread_for_good(world, core_settings):
     threads, messages, events = world
-    view, _ = threads.create(OWNER, new_thread())
+    first = new_thread()
+    view, _ = threads.create(OWNER, first)
     messages.post(CLIENT, view.thread_id, new_message())
     messages.mark_read(OWNER, view.thread_id)
 
@@ -187,11 +188,21 @@ def test_delete_removes_every_item_of_the_thread_for_good(world, core_settings):
 
     with pytest.raises(NotFoundError):
         threads.get(OWNER, view.thread_id)
+    with pytest.raises(ConflictError, match="was deleted"):
+        threads.create(OWNER, first)
+    while not threads.purge(FIRM, view.thread_id):
+        pass
+    assert threads.purge(FIRM, view.thread_id)  # once more: nothing to do
     partition = keys.thread_partition(FIRM, view.thread_id)
     assert [item for item in table_items(core_settings) if item["PK"] == partition] == []
     assert threads.accounts(OWNER, "all", 25, None).items[0].model_dump(
         include={"active", "messages", "unread"}
     ) == {"active": 0, "messages": 0, "unread": 0}
+    store = Root().thread_store
+    assert [store.account_reads(FIRM, who.user_id, ["acc-1"]) for who in (OWNER, CLIENT)] == [
+        {"acc-1": 0},
+        {"acc-1": 0},
+    ]
     assert events.published[-1][1] == {"type": "thread_deleted", "thread_id": view.thread_id}
 
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from firmchat.domain.changes import Handler, ItemKind
-from stream_handlers import access
+from stream_handlers import access, purge
 
-MODULES: Sequence[ModuleType] = (access,)
+MODULES: Sequence[ModuleType] = (access, purge)
 
 
 def dispatch_table(

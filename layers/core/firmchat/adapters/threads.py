@@ -4,13 +4,14 @@ plus one BatchGetItem per hundred rows; every write that changes a count changes
 same transaction."""
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from boto3.dynamodb.conditions import Key
 
 from firmchat.adapters.dynamo import Action, Item, batch_get, query_all, query_page, transact
 from firmchat.adapters.items.threads import (
     client_message_item,
+    deleted_thread_item,
     message_from_item,
     message_item,
     read_state_item,
@@ -19,6 +20,7 @@ from firmchat.adapters.items.threads import (
     thread_key,
 )
 from firmchat.domain import keys
+from firmchat.domain.changes import ItemKind
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
@@ -34,15 +36,25 @@ if TYPE_CHECKING:
 
 READ_AHEAD: Final = 1000
 """Rows a filtered list reads in its one query (well under DynamoDB's 1 MB a response)."""
+PURGE_CHUNK: Final = 100
+"""Items one purge step deletes (one stream record's work, well inside a Lambda's time)."""
 
 
 def _side_read_attribute(kind: PrincipalKind) -> str:
     return "firm_read_seq" if kind is PrincipalKind.FIRM_USER else "client_read_seq"
 
 
+def _live(item: Item | None) -> Thread | None:
+    """The thread of its item, unless the item is a deleted thread's (then None: a 404)."""
+    if not item or item.get("kind") != ItemKind.THREAD:
+        return None
+    return thread_from_item(item)
+
+
 class DynamoThreadStore:
-    def __init__(self, table: "Table") -> None:
+    def __init__(self, table: "Table", purge_chunk: int = PURGE_CHUNK) -> None:
         self._table = table
+        self._purge_chunk = purge_chunk
 
     # ------------------------------------------------------------ reads
 
@@ -51,7 +63,7 @@ class DynamoThreadStore:
             Key={"PK": keys.thread_partition(firm_id, thread_id), "SK": keys.THREAD},
             ConsistentRead=True,
         ).get("Item")
-        return thread_from_item(item) if item else None
+        return _live(item)
 
     def context(
         self, firm_id: str, thread_id: str, user_id: str, client_id: str | None = None
@@ -66,10 +78,9 @@ class DynamoThreadStore:
                 self._table, [{"PK": partition, "SK": sk} for sk in sort_keys], consistent=True
             )
         }
-        thread = found.get(keys.THREAD)
         request = found.get(keys.client_message_sort_key(client_id)) if client_id else None
         return ThreadContext(
-            thread=Thread.model_validate(thread) if thread else None,
+            thread=_live(found.get(keys.THREAD)),
             read_seq=int(found.get(keys.reader_sort_key(user_id), {}).get("seq", 0)),
             sent_before=SentBefore(seq=int(request["seq"]), digest=str(request["digest"]))
             if request
@@ -292,45 +303,87 @@ class DynamoThreadStore:
         return updated
 
     def delete(self, thread: Thread) -> None:
-        """The thread item and its counts at once (a later read is a 404), then every other
-        item of its partition."""
-        removal = {
-            "Key": thread_key(thread),
-            "ConditionExpression": "#status = :status AND seq = :seq",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":status": thread.status.value, ":seq": thread.seq},
+        """In one conditional write the thread item becomes a deleted thread's (every read,
+        list, post and push is a 404 from now on) and its counts leave the account's summary.
+        The stream then purges the partition (`purge_step`)."""
+        replacement = {
+            "Item": deleted_thread_item(thread),
+            "ConditionExpression": "#kind = :thread AND #status = :status AND seq = :seq",
+            "ExpressionAttributeNames": {"#kind": "kind", "#status": "status"},
+            "ExpressionAttributeValues": {
+                ":thread": ItemKind.THREAD.value,
+                ":status": thread.status.value,
+                ":seq": thread.seq,
+            },
         }
         transact(
             self._table,
             [
-                Action("Delete", removal, StaleWriteError()),
+                Action("Put", replacement, StaleWriteError()),
                 _summary_update(thread, {thread.status.value: -1, "messages": -thread.seq}),
             ],
         )
-        self._purge(thread)
 
-    def _purge(self, thread: Thread) -> None:
+    def purge_step(self, firm_id: str, thread_id: str) -> bool:
+        """Deletes the next chunk of a deleted thread's partition: every item in it whatever
+        its kind (a read state also takes its messages off the reader's account total).
+        When more remains, the deleted thread's item counts a round, and that change's
+        stream record runs the next step; when nothing remains, the item itself goes.
+        Idempotent: a step run twice deletes nothing twice. True when the purge is done."""
+        key = {"PK": keys.thread_partition(firm_id, thread_id), "SK": keys.THREAD}
+        marker = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        if not marker or marker.get("kind") != ItemKind.DELETED_THREAD.value:
+            return True
+        response = self._table.query(
+            KeyConditionExpression=Key("PK").eq(key["PK"]),
+            ProjectionExpression="PK, SK, seq",
+            ConsistentRead=True,
+            Limit=self._purge_chunk + 1,
+        )
+        items = [item for item in response["Items"] if item["SK"] != keys.THREAD]
+        chunk, more = items[: self._purge_chunk], len(items) > self._purge_chunk
+        more = more or "LastEvaluatedKey" in response
         reader_prefix = keys.reader_sort_key("")
-        partition = keys.thread_partition(thread.firm_id, thread.thread_id)
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key("PK").eq(partition),
-            "ProjectionExpression": "PK, SK, seq",
-        }
         with self._table.batch_writer() as batch:
-            while True:
-                response = self._table.query(**arguments)
-                for item in response["Items"]:
-                    batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
-                    reader = str(item["SK"])
-                    if reader.startswith(reader_prefix):
-                        self._table.update_item(
-                            **_reads_update(
-                                thread, reader.removeprefix(reader_prefix), -int(str(item["seq"]))
-                            )
-                        )
-                if "LastEvaluatedKey" not in response:
-                    return
-                arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            for item in chunk:
+                sort_key = str(item["SK"])
+                if sort_key.startswith(reader_prefix):
+                    self._forget_reader(marker, item, sort_key.removeprefix(reader_prefix))
+                else:
+                    batch.delete_item(Key={"PK": item["PK"], "SK": sort_key})
+        if more:
+            self._next_purge_round(key)
+            return False
+        self._table.delete_item(
+            Key=key,
+            ConditionExpression="#kind = :deleted",
+            ExpressionAttributeNames={"#kind": "kind"},
+            ExpressionAttributeValues={":deleted": ItemKind.DELETED_THREAD.value},
+        )
+        return True
+
+    def _forget_reader(self, marker: Item, item: Item, user_id: str) -> None:
+        """The read state and its share of the reader's account total, together, once."""
+        removal = {
+            "Key": {"PK": item["PK"], "SK": item["SK"]},
+            "ConditionExpression": "attribute_exists(SK)",
+        }
+        total = _account_reads_update(
+            str(marker["firm_id"]), str(marker["account_id"]), user_id, -int(item["seq"])
+        )
+        try:
+            transact(self._table, [Action("Delete", removal, StaleWriteError()), total])
+        except StaleWriteError:
+            return  # a step before this one forgot it
+
+    def _next_purge_round(self, key: Mapping[str, str]) -> None:
+        self._table.update_item(
+            Key=dict(key),
+            UpdateExpression="ADD purge_round :one",
+            ConditionExpression="#kind = :deleted",
+            ExpressionAttributeNames={"#kind": "kind"},
+            ExpressionAttributeValues={":one": 1, ":deleted": ItemKind.DELETED_THREAD.value},
+        )
 
 
 def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int) -> list[Action]:
@@ -356,17 +409,20 @@ def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int
     ]
 
 
-def _reads_update(thread: Thread, user_id: str, delta: int) -> dict[str, Any]:
-    """The user's read total in the thread's account, moved by `delta`."""
-    return {
-        "Key": {
-            "PK": keys.account_reads_partition(thread.firm_id, user_id),
-            "SK": keys.account_sort_key(thread.account_id),
+def _account_reads_update(firm_id: str, account_id: str, user_id: str, delta: int) -> Action:
+    """The user's read total in the account, moved by `delta`."""
+    return Action(
+        "Update",
+        {
+            "Key": {
+                "PK": keys.account_reads_partition(firm_id, user_id),
+                "SK": keys.account_sort_key(account_id),
+            },
+            "UpdateExpression": "ADD #read :delta",
+            "ExpressionAttributeNames": {"#read": "read"},
+            "ExpressionAttributeValues": {":delta": delta},
         },
-        "UpdateExpression": "ADD #read :delta",
-        "ExpressionAttributeNames": {"#read": "read"},
-        "ExpressionAttributeValues": {":delta": delta},
-    }
+    )
 
 
 def _read_writes(thread: Thread, user_id: str, old: int, new: int) -> list[Action]:
@@ -381,7 +437,7 @@ def _read_writes(thread: Thread, user_id: str, old: int, new: int) -> list[Actio
             },
             StaleWriteError(),
         ),
-        Action("Update", _reads_update(thread, user_id, new - old)),
+        _account_reads_update(thread.firm_id, thread.account_id, user_id, new - old),
     ]
 
 

@@ -22,6 +22,7 @@ class ItemKind(StrEnum):
     INVITATION = "invitation"
     RESET = "password_reset"
     THREAD = "thread"
+    DELETED_THREAD = "deleted_thread"
     MESSAGE = "message"
     CLIENT_MESSAGE_ID = "client_message_id"
     READ_STATE = "read_state"

@@ -48,6 +48,17 @@ class Author(BaseModel):
         return cls(user_id=principal.user_id, kind=principal.kind, name=principal.display_name)
 
 
+class DeletedThread(BaseModel):
+    """What remains of a deleted thread until the stream has purged its partition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    firm_id: str
+    thread_id: str
+    account_id: str
+    purge_round: int = 0
+
+
 class Thread(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -52,7 +52,12 @@ class ThreadStore(Protocol):
 
     def set_status(self, thread: Thread, status: ThreadStatus) -> Thread: ...
 
-    def delete(self, thread: Thread) -> None: ...
+    def delete(self, thread: Thread) -> None:
+        """Marks the thread deleted at once (a later `get` is None); `purge_step` then
+        removes what it held."""
+
+    def purge_step(self, firm_id: str, thread_id: str) -> bool:
+        """Deletes the next chunk of a deleted thread's items; True when none remain."""
 
     def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]: ...
 

@@ -121,6 +121,10 @@ class Threads(ThreadService):
         try:
             self._store.create(thread, message, new.message.digest())
         except StaleWriteError:
+            if self._store.get(principal.firm_id, thread_id) is None:
+                raise ConflictError(
+                    "the thread this message id made was deleted; use a new id for a new thread"
+                ) from None
             return self.create(principal, new)  # made meanwhile by a retry: answer as one
         self._events.publish(thread.facts(), thread_frame("thread_created", thread))
         return ThreadView.of(thread, read_seq=1), True
@@ -234,7 +238,8 @@ class Threads(ThreadService):
         return updated
 
     def delete(self, principal: Principal, thread_id: str) -> None:
-        """CH-12: for good. The push goes to those who could see it, decided before."""
+        """CH-12: for good. Gone at once for every reader; the stream purges its items
+        (`purge`). The push goes to those who could see it, decided before."""
         thread = visible_thread(self._store, principal, thread_id, Operation.MANAGE_THREAD)
         try:
             self._store.delete(thread)
@@ -244,6 +249,10 @@ class Threads(ThreadService):
         self._events.publish(
             thread.facts(), {"type": "thread_deleted", "thread_id": thread.thread_id}
         )
+
+    def purge(self, firm_id: str, thread_id: str) -> bool:
+        """One step of a deleted thread's purge (run from the stream); True when done."""
+        return self._store.purge_step(firm_id, thread_id)
 
     def printable(self, principal: Principal, thread_id: str) -> str:
         """CH-13: the whole thread as one HTML page; message bodies cleaned once more."""

@@ -7,7 +7,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from firmchat.adapters.items.people import firm_from_item
-from firmchat.adapters.items.threads import message_from_item, thread_from_item
+from firmchat.adapters.items.threads import (
+    deleted_thread_from_item,
+    message_from_item,
+    thread_from_item,
+)
 from firmchat.domain.changes import Change, ChangeEvent, ItemKind
 from firmchat.domain.people import ClientAccount, Contact, FirmUser, Invitation, Login
 
@@ -20,6 +24,7 @@ MODELS: Mapping[ItemKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     ItemKind.INVITATION: Invitation.model_validate,
     ItemKind.RESET: Invitation.model_validate,
     ItemKind.THREAD: thread_from_item,
+    ItemKind.DELETED_THREAD: deleted_thread_from_item,
     ItemKind.MESSAGE: message_from_item,
 }
 

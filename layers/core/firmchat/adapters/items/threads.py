@@ -7,7 +7,7 @@ from typing import Any
 from firmchat.adapters.dynamo import Item, plain
 from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
-from firmchat.domain.threads import Message, Thread
+from firmchat.domain.threads import DeletedThread, Message, Thread
 
 
 def thread_key(thread: Thread) -> dict[str, str]:
@@ -25,6 +25,17 @@ def thread_item(thread: Thread) -> Item:
         "kind": ItemKind.THREAD.value,
         **thread.model_dump(mode="json"),
         "mentioned_user_ids": sorted(thread.mentioned_user_ids),
+    }
+
+
+def deleted_thread_item(thread: Thread) -> Item:
+    """The item a deleted thread's becomes: every read of it is a 404 from then on."""
+    return {
+        **thread_key(thread),
+        "kind": ItemKind.DELETED_THREAD.value,
+        **DeletedThread(
+            firm_id=thread.firm_id, thread_id=thread.thread_id, account_id=thread.account_id
+        ).model_dump(mode="json"),
     }
 
 
@@ -56,6 +67,10 @@ def read_state_item(thread: Thread, user_id: str, seq: int) -> Item:
         "kind": ItemKind.READ_STATE.value,
         "seq": seq,
     }
+
+
+def deleted_thread_from_item(item: Mapping[str, Any]) -> DeletedThread:
+    return DeletedThread.model_validate(plain(dict(item)))
 
 
 def thread_from_item(item: Mapping[str, Any]) -> Thread:
