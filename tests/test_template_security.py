@@ -56,3 +56,19 @@ def test_a_deploy_names_its_portal_origin_or_gets_its_own_cloudfront_address(
             ]
         }
     ]
+
+
+def test_both_apis_throttle_their_stage_and_keep_an_audit_trail(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    http = resources["HttpApi"]["Properties"]
+    socket = resources["WebSocketStage"]["Properties"]
+    for stage in (http, socket):
+        limits = stage["DefaultRouteSettings"]
+        assert limits["ThrottlingBurstLimit"] > 0 < limits["ThrottlingRateLimit"]
+        logs = stage["AccessLogSettings"]
+        group = resources[logs["DestinationArn"]["Fn::GetAtt"][0]]
+        assert group["Type"] == "AWS::Logs::LogGroup"
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "AuditRetentionDays"}
+        assert group["DeletionPolicy"] == "Retain"
+        for field in ("$context.requestId", "$context.routeKey", "$context.status", "sub"):
+            assert field in logs["Format"]
