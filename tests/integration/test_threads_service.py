@@ -30,7 +30,7 @@ from firmchat.domain.threads import (
 )
 from firmchat.errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
 from firmchat.root import Root
-from firmchat.services.messages import Messages
+from firmchat.services.messages import TYPING_INTERVAL, Messages
 from firmchat.services.threads import Threads
 from localcloud.template import Resolver
 from testkit.fakes import FakeClock
@@ -496,3 +496,25 @@ def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter, co
 
     assert at_ten == at_two_thousand
     assert at_ten["messages"] == {"GetItem": 1, "Query": 1}
+
+
+def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thread(world):
+    threads, _, events = world
+    view, _ = threads.create(OWNER, new_thread())
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    store, directory = Root().thread_store, FakeDirectory()
+    messages = Messages(store, directory, events, lambda: now[0])
+
+    def typing_frames() -> list[str]:
+        return [
+            frame["author"]["user_id"] for _, frame in events.published if frame["type"] == "typing"
+        ]
+
+    for _ in range(5):
+        messages.typing(CLIENT, view.thread_id)
+    messages.typing(OWNER, view.thread_id)
+    assert typing_frames() == ["c-anna", "u-owner"]
+
+    now[0] += TYPING_INTERVAL
+    messages.typing(CLIENT, view.thread_id)
+    assert typing_frames() == ["c-anna", "u-owner", "c-anna"]

@@ -50,3 +50,10 @@ class StaleWriteError(ConflictError):
 
 class ClientIdTakenError(StaleWriteError):
     """A message with this client id was written meanwhile."""
+
+
+class TooManyRequestsError(FirmchatError):
+    """A per person limit (sockets open, tickets a minute) is reached; the message says
+    which and when to try again."""
+
+    code = "too_many_requests"

@@ -11,6 +11,7 @@ from firmchat.errors import (
     NotAuthenticatedError,
     NotFoundError,
     PayloadTooLargeError,
+    TooManyRequestsError,
 )
 
 STATUS_BY_ERROR: dict[type[FirmchatError], int] = {
@@ -20,6 +21,7 @@ STATUS_BY_ERROR: dict[type[FirmchatError], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     PayloadTooLargeError: 413,
+    TooManyRequestsError: 429,
 }
 
 

@@ -89,9 +89,9 @@ def query_page(
     return [plain(item) for item in response["Items"]], response.get("LastEvaluatedKey")
 
 
-def query_all(table: "Table", condition: ConditionBase) -> Iterator[Item]:
-    """Every item of every page of one Query."""
-    arguments: dict[str, Any] = {"KeyConditionExpression": condition}
+def query_all(table: "Table", condition: ConditionBase, **extra: Any) -> Iterator[Item]:
+    """Every item of every page of one Query (`extra`: more Query parameters)."""
+    arguments: dict[str, Any] = {"KeyConditionExpression": condition, **extra}
     while True:
         response = table.query(**arguments)
         yield from (plain(item) for item in response["Items"])

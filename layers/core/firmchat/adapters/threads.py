@@ -4,11 +4,22 @@ plus one BatchGetItem per hundred rows; every write that changes a count changes
 same transaction."""
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
-from firmchat.adapters.dynamo import Action, Item, batch_get, query_all, query_page, transact
+from firmchat.adapters.dynamo import (
+    Action,
+    Item,
+    batch_get,
+    condition_failed,
+    plain,
+    query_all,
+    query_page,
+    transact,
+)
 from firmchat.adapters.items.threads import (
     client_message_item,
     deleted_thread_item,
@@ -323,6 +334,28 @@ class DynamoThreadStore:
                 _summary_update(thread, {thread.status.value: -1, "messages": -thread.seq}),
             ],
         )
+
+    def claim_typing(
+        self, thread: Thread, user_id: str, now: datetime, interval: timedelta
+    ) -> bool:
+        at = int(now.timestamp() * 1000)
+        try:
+            self._table.put_item(
+                Item={
+                    "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
+                    "SK": keys.typing_sort_key(user_id),
+                    "kind": "typing",
+                    "until_ms": at + int(interval.total_seconds() * 1000),
+                    "expires_at": int(now.timestamp()) + 3600,
+                },
+                ConditionExpression="attribute_not_exists(SK) OR until_ms <= :now",
+                ExpressionAttributeValues={":now": at},
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
 
     def purge_step(self, firm_id: str, thread_id: str) -> bool:
         """Deletes the next chunk of a deleted thread's partition: every item in it whatever

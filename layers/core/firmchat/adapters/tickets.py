@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from firmchat.adapters.dynamo import condition_failed
 from firmchat.domain.caller import Caller
-from firmchat.domain.keys import ticket_sort_key, tickets_partition
+from firmchat.domain.keys import ticket_rate_sort_key, ticket_sort_key, tickets_partition
 from firmchat.domain.tokens import new_token, read_token
-from firmchat.errors import NotAuthenticatedError
+from firmchat.errors import NotAuthenticatedError, TooManyRequestsError
 from firmchat.ports.clock import Clock, epoch_seconds
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 TICKET_LIFETIME_SECONDS = 60
+TICKETS_PER_MINUTE = 10
+"""A person opens a socket per tab; more tickets a minute than this is a script."""
 
 
 class TicketStore:
@@ -26,6 +29,8 @@ class TicketStore:
         self._clock = clock
 
     def issue(self, caller: Caller) -> str:
+        """A new ticket; TooManyRequestsError past TICKETS_PER_MINUTE this minute."""
+        self._count_one(caller)
         ticket, secret_digest = new_token(caller.firm_id)
         self._table.put_item(
             Item={
@@ -36,6 +41,30 @@ class TicketStore:
             }
         )
         return ticket
+
+    def _count_one(self, caller: Caller) -> None:
+        now = epoch_seconds(self._clock)
+        try:
+            self._table.update_item(
+                Key={
+                    "PK": tickets_partition(caller.firm_id),
+                    "SK": ticket_rate_sort_key(caller.subject, now // 60),
+                },
+                UpdateExpression="ADD issued :one SET expires_at = :expires",
+                ConditionExpression="attribute_not_exists(issued) OR issued < :limit",
+                ExpressionAttributeValues={
+                    ":one": 1,
+                    ":limit": TICKETS_PER_MINUTE,
+                    ":expires": now + 120,
+                },
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise TooManyRequestsError(
+                    f"at most {TICKETS_PER_MINUTE} WebSocket tickets a minute; "
+                    "try again in a minute"
+                ) from error
+            raise
 
     def redeem(self, ticket: str) -> Caller:
         named = read_token(ticket)
@@ -50,7 +79,7 @@ class TicketStore:
                 ReturnValues="ALL_OLD",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise NotAuthenticatedError(
                     "the WebSocket ticket is unknown, used or expired"
                 ) from error

@@ -19,6 +19,20 @@ def ticket_sort_key(secret_digest: str) -> str:
     return f"TICKET#{secret_digest}"
 
 
+def ticket_rate_sort_key(subject: str, minute: int) -> str:
+    """Counts the tickets one person was issued in one minute (since the epoch)."""
+    return f"RATE#{subject}#{minute}"
+
+
+def open_sockets_partition(firm_id: str) -> str:
+    """One item per person: the ids of their open sockets, at most a few."""
+    return f"FIRM#{firm_id}#SOCKETS"
+
+
+def open_sockets_sort_key(subject: str) -> str:
+    return f"SUB#{subject}"
+
+
 def connections_partition(firm_id: str) -> str:
     return f"FIRM#{firm_id}#CONNECTIONS"
 
@@ -124,6 +138,11 @@ def client_message_sort_key(client_id: str) -> str:
 
 def reader_sort_key(user_id: str) -> str:
     return f"READ#{user_id}"
+
+
+def typing_sort_key(user_id: str) -> str:
+    """Until when a person's typing signal in the thread is not relayed again."""
+    return f"TYPING#{user_id}"
 
 
 def account_threads_index(firm_id: str, account_id: str, status: str) -> str:

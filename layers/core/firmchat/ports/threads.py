@@ -5,6 +5,7 @@ The DynamoDB adapters in `firmchat.adapters` implement them; tests may pass fake
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from firmchat.domain.paging import Page
@@ -55,6 +56,12 @@ class ThreadStore(Protocol):
     def delete(self, thread: Thread) -> None:
         """Marks the thread deleted at once (a later `get` is None); `purge_step` then
         removes what it held."""
+
+    def claim_typing(
+        self, thread: Thread, user_id: str, now: datetime, interval: timedelta
+    ) -> bool:
+        """True (and held for `interval`) unless the user's last typing signal in the
+        thread is more recent than `interval`."""
 
     def purge_step(self, firm_id: str, thread_id: str) -> bool:
         """Deletes the next chunk of a deleted thread's items; True when none remain."""

@@ -1,6 +1,8 @@
 """Messages and read state (spec MS-1 to MS-6): post, list, mark read, typing. The HTTP API
 and the WebSocket actions call these same functions."""
 
+from datetime import timedelta
+
 from firmchat.domain import policy
 from firmchat.domain.paging import Page
 from firmchat.domain.policy import Operation
@@ -22,6 +24,9 @@ from firmchat.services.threads import ThreadService, checked_mentions, visible_t
 
 ATTEMPTS = 3
 """Conditional writes that lose a race are read again and retried this often."""
+TYPING_INTERVAL = timedelta(milliseconds=500)
+"""A person's typing signals in one thread are relayed at most this often; the rest are
+dropped: one client cannot make the service push more than a few frames a second."""
 
 
 def _refuse_if_archived(thread: Thread) -> None:
@@ -129,9 +134,12 @@ class Messages(ThreadService):
         raise StaleWriteError
 
     def typing(self, principal: Principal, thread_id: str) -> None:
-        """A passing signal to the others who may see the thread; nothing is stored."""
+        """A passing signal to the others who may see the thread, relayed at most once per
+        TYPING_INTERVAL for each person and thread (only when it was relayed is stored)."""
         thread = visible_thread(self._store, principal, thread_id, Operation.POST_MESSAGE)
         _refuse_if_archived(thread)
+        if not self._store.claim_typing(thread, principal.user_id, self._now(), TYPING_INTERVAL):
+            return
         self._events.publish(
             thread.facts(),
             {"type": "typing", "thread_id": thread_id, "author": Author.of(principal).model_dump()},
