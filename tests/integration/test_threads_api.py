@@ -1,5 +1,8 @@
 """Threads and messages over the HTTP API function, as API Gateway calls it."""
 
+import base64
+import json
+
 import pytest
 
 from firmchat.domain.principal import Role
@@ -150,3 +153,77 @@ def test_an_account_without_a_signed_in_contact_cannot_receive_a_thread(api):
     )
     assert answer.status == 409
     assert "invite a contact first" in answer.body["message"]
+
+
+LONE = "\ud800"
+
+
+@pytest.mark.parametrize(
+    ("method", "path_of", "body", "sign_in"),
+    [
+        ("POST", "messages", {"client_id": "lone-0001", "body": f"<p>a{LONE}</p>"}, CLIENT),
+        ("POST", "messages", {"client_id": "lone-0002", "body": "hi", "mentions": [LONE]}, OWNER),
+        (
+            "POST",
+            "threads",
+            {
+                "account_id": "acct-1",
+                "subject": LONE,
+                "message": {"client_id": "lone-0003", "body": "x"},
+            },
+            OWNER,
+        ),
+        (
+            "POST",
+            "threads",
+            {
+                "account_id": f"acct-{LONE}",
+                "subject": "s",
+                "message": {"client_id": "lone-0004", "body": "x"},
+            },
+            OWNER,
+        ),
+        ("POST", "accounts", {"name": f"Acme {LONE}"}, OWNER),
+        ("POST", "contacts", {"name": "Ann", "email": f"ann{LONE}@example.com"}, OWNER),
+        ("POST", "users", {"name": f"Max {LONE}", "email": "max@example.com"}, OWNER),
+        ("POST", "reset", {"firm_id": FIRM, "email": f"a{LONE}@example.com"}, None),
+    ],
+    ids=[
+        "body",
+        "mention",
+        "subject",
+        "account id",
+        "account name",
+        "contact email",
+        "user name",
+        "reset email",
+    ],
+)
+def test_a_lone_surrogate_in_any_free_text_field_is_a_422(api, method, path_of, body, sign_in):
+    thread_id = _thread(api).body["thread_id"]
+    path = {
+        "messages": f"/threads/{thread_id}/messages",
+        "threads": "/threads",
+        "accounts": "/accounts",
+        "contacts": "/accounts/acct-1/contacts",
+        "users": "/users",
+        "reset": "/password-reset",
+    }[path_of]
+    answer = api.call(method, path, sign_in, body)
+    assert answer.status == 422, answer.body
+    assert api.call("GET", f"/threads/{thread_id}", OWNER).body["seq"] == 1
+
+
+def test_a_mention_id_longer_than_a_key_part_is_a_422(api):
+    thread_id = _thread(api).body["thread_id"]
+    body = {"client_id": "long-mention-1", "body": "hi", "mentions": ["u" * 65]}
+    assert api.call("POST", f"/threads/{thread_id}/messages", OWNER, body).status == 422
+
+
+def test_a_hand_made_cursor_outside_the_messages_range_is_a_400(api):
+    thread_id = _thread(api).body["thread_id"]
+    partition = f"FIRM#{FIRM}#THREAD#{thread_id}"
+    payload = {"p": partition, "k": {"PK": partition, "SK": "REQ#first-message-1"}}
+    cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    answer = api.call("GET", f"/threads/{thread_id}/messages?cursor={cursor}", OWNER)
+    assert (answer.status, answer.body["error"]) == (400, "invalid_input")

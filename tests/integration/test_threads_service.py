@@ -256,7 +256,7 @@ def _partition_snapshot(core_settings: Resolver, thread_id: str) -> list[tuple[s
     [
         ("", InvalidInputError, "empty"),
         ("<p>  </p>", InvalidInputError, "empty"),
-        ("x" * 40_000, PayloadTooLargeError, "limit is 32 KB"),
+        ("x" * 40_000, PayloadTooLargeError, "limit is 24 KB"),
         ("<script>alert(1)</script>hi", InvalidInputError, "scripts are not allowed"),
         ('<img src="document:d" onerror="alert(1)">', InvalidInputError, "onerror"),
         ('<a href="javascript:alert(1)">x</a>', InvalidInputError, "'javascript:'"),

@@ -150,7 +150,7 @@ def test_the_http_api_and_the_socket_share_one_idempotent_post(chat):
         (
             lambda chat: _send(chat.thread_id, body="<p>" + "x" * MAX_MESSAGE_BYTES + "</p>"),
             "payload_too_large",
-            "32 KB",
+            "24 KB",
         ),
         (
             lambda chat: _send(chat.thread_id, client_id="first-message-1", body="<p>Other</p>"),
@@ -162,6 +162,12 @@ def test_the_http_api_and_the_socket_share_one_idempotent_post(chat):
         (lambda chat: {**_send(chat.thread_id), "author": "owner"}, "invalid_input", "author"),
         (lambda chat: {"action": "send", "thread_id": chat.thread_id}, "invalid_input", "body"),
         (lambda chat: {**_send(chat.thread_id), "body": 7}, "invalid_input", "body"),
+        (lambda chat: _send(chat.thread_id, body="<p>\ud800</p>"), "invalid_input", "surrogate"),
+        (
+            lambda chat: {**_send(chat.thread_id), "mentions": ["\ud800"]},
+            "invalid_input",
+            "mentions",
+        ),
     ],
     ids=[
         "unknown thread",
@@ -175,6 +181,8 @@ def test_the_http_api_and_the_socket_share_one_idempotent_post(chat):
         "unknown field",
         "missing body",
         "body not text",
+        "lone surrogate in the body",
+        "lone surrogate in a mention",
     ],
 )
 def test_a_bad_send_gets_a_precise_error_frame_and_writes_nothing(

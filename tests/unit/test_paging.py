@@ -106,3 +106,27 @@ def test_a_table_listing_binds_the_table_partition():
 def test_a_listing_cannot_be_made_for_another_firms_partition():
     with pytest.raises(ValueError, match="own firm"):
         Listing("firm-a", "FIRM#firm-b#THREAD#t-1")
+
+
+MESSAGES = Listing("firm-a", "FIRM#firm-a#THREAD#t-9", sort_prefix="MSG#")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"PK": "FIRM#firm-a#THREAD#t-9", "SK": "REQ#someone-elses-id"},
+        {"PK": "FIRM#firm-a#THREAD#t-9", "SK": "MSG#" + "9" * 1100},
+        {"PK": "FIRM#firm-a#THREAD#t-9", "SK": "MSG#\ud800"},
+        {"PK": "FIRM#firm-a#THREAD#t-9", "SK": ""},
+    ],
+    ids=["outside the query's range", "longer than a key may be", "lone surrogate", "empty"],
+)
+def test_a_hand_made_cursor_outside_the_list_s_range_or_bounds_is_refused(key):
+    forged = _forge({"p": MESSAGES.partition, "k": key})
+    with pytest.raises(InvalidInputError, match="start again"):
+        MESSAGES.start_key(forged)
+
+
+def test_a_message_cursor_in_range_is_taken():
+    key = {"PK": "FIRM#firm-a#THREAD#t-9", "SK": "MSG#0000000007"}
+    assert MESSAGES.start_key(MESSAGES.cursor(key)) == key

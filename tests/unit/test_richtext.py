@@ -125,7 +125,7 @@ def test_an_empty_message_is_refused(html):
 
 def test_the_size_limit_is_enforced_with_a_clear_error():
     parse_message("a" * MAX_MESSAGE_BYTES)
-    with pytest.raises(PayloadTooLargeError, match="the limit is 32 KB"):
+    with pytest.raises(PayloadTooLargeError, match="the limit is 24 KB"):
         parse_message("a" * (MAX_MESSAGE_BYTES + 1))
     # Counted in bytes as stored: emoji take four.
     with pytest.raises(PayloadTooLargeError):
@@ -149,3 +149,9 @@ def test_plain_text_keeps_the_structure_readable():
         "Hello Anna & Ben,\n\n1. first\n2. second\n\n- bullet\n\nline\n"
         "break portal (https://x.example/a) tax@firm.example"
     )
+
+
+def test_the_limit_counts_a_body_as_it_travels_in_json():
+    quotes = '"' * (MAX_MESSAGE_BYTES // 2 + 1)  # each is \" in the frame
+    with pytest.raises(PayloadTooLargeError):
+        parse_message(quotes)

@@ -109,7 +109,11 @@ class DynamoThreadStore:
         return message_from_item(item)
 
     def messages(self, thread: Thread, size: int, cursor: str | None) -> Page[Message]:
-        listing = Listing(thread.firm_id, keys.thread_partition(thread.firm_id, thread.thread_id))
+        listing = Listing(
+            thread.firm_id,
+            keys.thread_partition(thread.firm_id, thread.thread_id),
+            sort_prefix=keys.MESSAGE_PREFIX,
+        )
         items, last = query_page(
             self._table,
             listing,

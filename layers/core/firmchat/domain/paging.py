@@ -6,9 +6,11 @@ of another firm, another account or another list: the partition-key values must 
 very ones of the query, and every base-table partition key must be the caller's firm.
 Anything malformed, foreign or tampered with that way is a 400 that says to start again.
 
-Cursors are not signed: within its own partition a hand-edited cursor can only start the
-same list, which the caller may read anyway, somewhere else; every row is still filtered by
-the access policy before it is returned.
+The sort key must lie in the range the list queries (`sort_prefix`), and every key part is
+a short, encodable string, or DynamoDB would refuse the start key (a 500 on AWS, though
+moto takes it). Cursors are not signed: within its own partition and range a hand-edited
+cursor can only start the same list, which the caller may read anyway, somewhere else;
+every row is still filtered by the access policy before it is returned.
 """
 
 import base64
@@ -24,6 +26,8 @@ from firmchat.errors import InvalidInputError
 PAGE_SIZES: Final = (25, 50, 100, 250)
 DEFAULT_PAGE_SIZE: Final = PAGE_SIZES[0]
 MAX_CURSOR_LENGTH: Final = 2048
+MAX_KEY_PART_BYTES: Final = 1024
+"""DynamoDB's limit for a sort key value (partition keys may be 2048); ours stay far below."""
 
 type Key = dict[str, str]
 
@@ -49,12 +53,14 @@ class Listing:
     """One list: the partition of the table or of an index that it queries.
 
     `index` is None for the table (keys PK, SK) or an index name such as "GSI1" (keys
-    GSI1PK, GSI1SK, plus the table's PK and SK, as DynamoDB returns them).
+    GSI1PK, GSI1SK, plus the table's PK and SK, as DynamoDB returns them). `sort_prefix`
+    is the range of sort keys the list's query asks for (all of them when empty).
     """
 
     firm_id: str
     partition: str
     index: str | None = None
+    sort_prefix: str = ""
 
     def __post_init__(self) -> None:
         if not self._is_the_firms(self.partition):
@@ -63,6 +69,10 @@ class Listing:
     @property
     def partition_attribute(self) -> str:
         return f"{self.index}PK" if self.index else "PK"
+
+    @property
+    def sort_attribute(self) -> str:
+        return f"{self.index}SK" if self.index else "SK"
 
     @property
     def key_attributes(self) -> frozenset[str]:
@@ -98,12 +108,22 @@ class Listing:
             not isinstance(key, dict)
             or payload.get("p") != self.partition
             or set(key) != self.key_attributes
-            or not all(isinstance(value, str) for value in key.values())
+            or not all(_key_part(value) for value in key.values())
             or key[self.partition_attribute] != self.partition
+            or not key[self.sort_attribute].startswith(self.sort_prefix)
             or not self._is_the_firms(key["PK"])
         ):
             raise _invalid_cursor()
         return {str(name): str(value) for name, value in key.items()}
+
+
+def _key_part(value: object) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        return len(value.encode()) <= MAX_KEY_PART_BYTES
+    except UnicodeEncodeError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, PrincipalKind
+from firmchat.domain.text import KeyPart, Text
 
 ClientId = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
     Field(description="8-64 of A-Z a-z 0-9 _ -"),
 ]
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Subject = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 MAX_MENTIONS = 50
 
 _THREAD_IDS = uuid.UUID("6f1d7c52-3a59-4c4e-9b7e-0d5b4f3f2a10")
@@ -148,8 +149,8 @@ class NewMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: ClientId
-    body: str = Field(description="rich text (HTML): see the sanitizer's allowlist")
-    mentions: list[str] = Field(default_factory=list, max_length=MAX_MENTIONS)
+    body: Text = Field(description="rich text (HTML): see the sanitizer's allowlist")
+    mentions: list[KeyPart] = Field(default_factory=list, max_length=MAX_MENTIONS)
 
     def digest(self) -> str:
         """What a retry with the same client id must repeat exactly."""
@@ -160,7 +161,7 @@ class NewMessage(BaseModel):
 class NewThread(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    account_id: str = Field(min_length=1, max_length=64)
+    account_id: KeyPart
     subject: Subject
     message: NewMessage
 

@@ -1,0 +1,28 @@
+"""The text types every request model builds its fields from.
+
+A JSON string may hold a lone UTF-16 surrogate (`"\\ud800"`), which Python keeps in a str
+but cannot encode to UTF-8: the sanitizer, DynamoDB and mail would fail on it later. Every
+free-text field is a `Text`, refused at the door as a 422 (an error frame on the socket).
+Every id that becomes a key part is a `KeyPart`: short and plain, so no key can outgrow
+DynamoDB's limits or name a range it should not.
+"""
+
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, StringConstraints
+
+KEY_PART_MAX: Final = 64
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode()
+    except UnicodeEncodeError as error:
+        raise ValueError("must be Unicode text: it holds a lone surrogate code point") from error
+    return value
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
+KeyPart = Annotated[
+    str, StringConstraints(min_length=1, max_length=KEY_PART_MAX, pattern=r"^[A-Za-z0-9_-]+$")
+]
