@@ -16,6 +16,7 @@ import pytest
 
 from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.items.threads import message_item, thread_item
+from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain import keys
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
@@ -518,3 +519,30 @@ def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thre
     now[0] += TYPING_INTERVAL
     messages.typing(CLIENT, view.thread_id)
     assert typing_frames() == ["c-anna", "u-owner", "c-anna"]
+
+
+def test_a_retry_racing_the_original_send_makes_one_message_one_201_and_one_push(world):
+    threads, _, events = world
+    view, _ = threads.create(OWNER, new_thread())
+    store, directory = Root().thread_store, FakeDirectory()
+    retry = Messages(store, directory, events, Clock())
+    sent = new_message("<p>Once</p>")
+    answers: list[tuple[int, bool]] = []
+
+    class RacedStore(DynamoThreadStore):
+        """Lets the retry's whole post run between the original's read and its write."""
+
+        def append(self, *arguments: Any) -> Thread:
+            message, created = retry.post(CLIENT, view.thread_id, sent)
+            answers.append((message.seq, created))
+            updated: Thread = super().append(*arguments)
+            return updated
+
+    original = Messages(RacedStore(Root().table), directory, events, Clock())
+    message, created = original.post(CLIENT, view.thread_id, sent)
+    answers.append((message.seq, created))
+
+    assert answers == [(2, True), (2, False)]
+    pushed = [frame for _, frame in events.published if frame["type"] == "message"]
+    assert [frame["message"]["seq"] for frame in pushed] == [2]
+    assert threads.get(OWNER, view.thread_id).seq == 2

@@ -93,7 +93,11 @@ class DynamoThreadStore:
         return ThreadContext(
             thread=_live(found.get(keys.THREAD)),
             read_seq=int(found.get(keys.reader_sort_key(user_id), {}).get("seq", 0)),
-            sent_before=SentBefore(seq=int(request["seq"]), digest=str(request["digest"]))
+            sent_before=SentBefore(
+                seq=int(request["seq"]),
+                digest=str(request["digest"]),
+                write_id=str(request.get("write_id", "")),
+            )
             if request
             else None,
         )
@@ -229,14 +233,16 @@ class DynamoThreadStore:
                     },
                     StaleWriteError(),
                 ),
-                *_message_writes(thread, message, digest, read_seq=0),
+                *_message_writes(thread, message, digest, read_seq=0, write_id=""),
                 _summary_update(
                     thread, {"active": 1, "messages": 1}, thread.last_activity_at.isoformat()
                 ),
             ],
         )
 
-    def append(self, thread: Thread, message: Message, digest: str, read_seq: int) -> Thread:
+    def append(
+        self, thread: Thread, message: Message, digest: str, read_seq: int, write_id: str
+    ) -> Thread:
         side = _side_read_attribute(message.author.kind)
         updated = thread.model_copy(
             update={
@@ -271,7 +277,7 @@ class DynamoThreadStore:
             self._table,
             [
                 Action("Update", thread_update, StaleWriteError()),
-                *_message_writes(thread, message, digest, read_seq),
+                *_message_writes(thread, message, digest, read_seq, write_id),
                 _summary_update(thread, {"messages": 1}, item["last_activity_at"]),
             ],
         )
@@ -423,8 +429,11 @@ class DynamoThreadStore:
         )
 
 
-def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int) -> list[Action]:
-    """The message, its client id, and the author's read state moved onto it."""
+def _message_writes(
+    thread: Thread, message: Message, digest: str, read_seq: int, write_id: str
+) -> list[Action]:
+    """The message, its client id (with who wrote it), and the author's read state moved
+    onto it."""
     return [
         Action(
             "Put",
@@ -437,7 +446,7 @@ def _message_writes(thread: Thread, message: Message, digest: str, read_seq: int
         Action(
             "Put",
             {
-                "Item": client_message_item(thread, message, digest),
+                "Item": client_message_item(thread, message, digest, write_id),
                 "ConditionExpression": "attribute_not_exists(SK)",
             },
             ClientIdTakenError(),

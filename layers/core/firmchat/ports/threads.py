@@ -20,6 +20,9 @@ class SentBefore:
 
     seq: int
     digest: str
+    write_id: str = ""
+    """Who wrote it: the id the writing call chose, so a call can tell its own write (whose
+    answer was lost) from a concurrent retry's."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,12 @@ class ThreadStore(Protocol):
     def create(self, thread: Thread, message: Message, digest: str) -> None:
         """Raises StaleWriteError when the thread exists already."""
 
-    def append(self, thread: Thread, message: Message, digest: str, read_seq: int) -> Thread:
+    def append(
+        self, thread: Thread, message: Message, digest: str, read_seq: int, write_id: str
+    ) -> Thread:
         """Adds `message` to `thread` as last read, if neither changed (StaleWriteError) nor
-        the client id was used meanwhile (ClientIdTakenError)."""
+        the client id was used meanwhile (ClientIdTakenError); the client id's record keeps
+        `write_id`."""
 
     def mark_read(self, thread: Thread, user: Principal, read_seq: int, up_to: int) -> Thread:
         """Moves the user's read state from `read_seq` to `up_to`; StaleWriteError if

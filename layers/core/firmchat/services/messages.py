@@ -1,6 +1,7 @@
 """Messages and read state (spec MS-1 to MS-6): post, list, mark read, typing. The HTTP API
 and the WebSocket actions call these same functions."""
 
+import uuid
 from datetime import timedelta
 
 from firmchat.domain import policy
@@ -49,10 +50,10 @@ class Messages(ThreadService):
     ) -> tuple[MessageView, bool]:
         """The message and whether it was made now (False: a retry of the same client id)."""
         body = parse_message(new.body)
-        # Set once this call has sent a write: if the message then turns up under its client
-        # id, that write committed and only its answer was lost (botocore's retry of it
-        # then fails its condition), so the message is this call's to announce.
-        wrote = False
+        # Kept with the client id by this call's write: if the message turns up under its
+        # client id with this id, that write committed and only its answer was lost, so the
+        # message is this call's to announce; with another, a concurrent retry made it.
+        write_id = uuid.uuid4().hex
         for _ in range(ATTEMPTS):
             thread, context = self._context(
                 principal, thread_id, Operation.POST_MESSAGE, new.client_id
@@ -64,9 +65,10 @@ class Messages(ThreadService):
                         "use a new id for a new message"
                     )
                 found = MessageView.of(self._store.message(thread, context.sent_before.seq), thread)
-                if wrote:
+                mine = context.sent_before.write_id == write_id
+                if mine:
                     self._announce(thread, found)
-                return found, wrote
+                return found, mine
             _refuse_if_archived(thread)
             message = Message(
                 thread_id=thread_id,
@@ -78,9 +80,10 @@ class Messages(ThreadService):
                 mentions=checked_mentions(self._directory, principal, new.mentions),
                 created_at=self._clock.now(),
             )
-            wrote = True
             try:
-                updated = self._store.append(thread, message, new.digest(), context.read_seq)
+                updated = self._store.append(
+                    thread, message, new.digest(), context.read_seq, write_id
+                )
             except StaleWriteError:
                 continue
             view = MessageView.of(message, updated)

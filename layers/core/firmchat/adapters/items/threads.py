@@ -49,14 +49,16 @@ def message_item(thread: Thread, message: Message) -> Item:
     }
 
 
-def client_message_item(thread: Thread, message: Message, digest: str) -> Item:
-    """The client-supplied id of a message, kept so a retried post is answered, not doubled."""
+def client_message_item(thread: Thread, message: Message, digest: str, write_id: str) -> Item:
+    """The client-supplied id of a message, kept so a retried post is answered, not doubled;
+    `write_id` names the call that wrote it, so only that call answers 201 and pushes."""
     return {
         "PK": keys.thread_partition(thread.firm_id, thread.thread_id),
         "SK": keys.client_message_sort_key(message.client_id),
         "kind": ItemKind.CLIENT_MESSAGE_ID.value,
         "seq": message.seq,
         "digest": digest,
+        "write_id": write_id,
     }
 
 
