@@ -200,8 +200,8 @@ def create_queues(resolver: Resolver, aws: LocalAws) -> None:
 
 def name_unprovisioned(resolver: Resolver) -> None:
     """Names for what moto does not host but the template refers to: functions (served by
-    the local cloud itself), the APIs (served by its gateways), roles (not enforced), and
-    anything else `!Ref`'d in a `!Sub` (integrations, authorizers...)."""
+    the local cloud itself), the APIs (served by its gateways), roles (not enforced), log
+    groups, and anything else `!Ref`'d in a `!Sub` (integrations, authorizers...)."""
     prefix = f"arn:aws:lambda:{resolver.region}:{resolver.account_id}:function"
     for logical_id in resources_of_type(resolver.template, "AWS::Serverless::Function"):
         resolver.refs[logical_id] = logical_id
@@ -214,6 +214,13 @@ def name_unprovisioned(resolver: Resolver) -> None:
     for kind in ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"):
         for logical_id in resources_of_type(resolver.template, kind):
             resolver.refs[logical_id] = logical_id.lower()
+    # Log groups (the APIs' access logs name theirs): the local gateways log to stdout.
+    for logical_id, properties in _of_type(resolver, "AWS::Logs::LogGroup").items():
+        name = properties.get("LogGroupName", _physical_name(logical_id))
+        resolver.refs[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = (
+            f"arn:aws:logs:{resolver.region}:{resolver.account_id}:log-group:{name}"
+        )
     for logical_id in resolver.template["Resources"]:
         resolver.refs.setdefault(logical_id, logical_id)
 
