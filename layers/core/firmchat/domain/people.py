@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from firmchat.domain.principal import FirmSettings, PrincipalKind, Right, Role
-from firmchat.domain.text import Text
+from firmchat.domain.text import Encodable
 
 # What a caller is told when a record they name is not there (or not theirs to see).
 USER_NOT_FOUND = "no such firm user"
@@ -27,11 +27,14 @@ def _lowercase(value: str) -> str:
 
 
 Email = Annotated[
-    Text,
+    str,
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    Encodable,
     AfterValidator(_lowercase),
 ]
-Name = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Encodable
+]
 
 
 class LoginState(StrEnum):
@@ -176,7 +179,10 @@ def _meets_the_pool_policy(password: str) -> str:
 
 
 Password = Annotated[
-    Text, StringConstraints(min_length=12, max_length=256), AfterValidator(_meets_the_pool_policy)
+    str,
+    StringConstraints(min_length=12, max_length=256),
+    Encodable,
+    AfterValidator(_meets_the_pool_policy),
 ]
 FirmId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -184,7 +190,7 @@ FirmId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r
 class InvitationAcceptance(_Input):
     """A link's token (an invitation or a password reset) and the password chosen with it."""
 
-    token: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=300), Encodable]
     password: Password
 
 

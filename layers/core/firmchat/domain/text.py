@@ -2,7 +2,8 @@
 
 A JSON string may hold a lone UTF-16 surrogate (`"\\ud800"`), which Python keeps in a str
 but cannot encode to UTF-8: the sanitizer, DynamoDB and mail would fail on it later. Every
-free-text field is a `Text`, refused at the door as a 422 (an error frame on the socket).
+free-text field is a `Text` (or ends in `Encodable`), refused at the door as a 422 (an
+error frame on the socket).
 Every id that becomes a key part is a `KeyPart`: short and plain, so no key can outgrow
 DynamoDB's limits or name a range it should not.
 """
@@ -22,7 +23,9 @@ def _encodable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_encodable)]
+Encodable = AfterValidator(_encodable)
+"""Put last in an Annotated str, after its constraints (which then stay in the schema)."""
+Text = Annotated[str, Encodable]
 KeyPart = Annotated[
     str, StringConstraints(min_length=1, max_length=KEY_PART_MAX, pattern=r"^[A-Za-z0-9_-]+$")
 ]

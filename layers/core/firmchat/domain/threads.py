@@ -11,14 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, PrincipalKind
-from firmchat.domain.text import KeyPart, Text
+from firmchat.domain.text import Encodable, KeyPart, Text
 
 ClientId = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
     Field(description="8-64 of A-Z a-z 0-9 _ -"),
 ]
-Subject = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Encodable
+]
 MAX_MENTIONS = 50
 
 _THREAD_IDS = uuid.UUID("6f1d7c52-3a59-4c4e-9b7e-0d5b4f3f2a10")
