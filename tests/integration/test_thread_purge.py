@@ -8,8 +8,8 @@ import pytest
 from firmchat.adapters.threads import PURGE_CHUNK, DynamoThreadStore
 from firmchat.domain import keys
 from firmchat.root import Root
+from testkit.people import Seeder
 from tests.support.api import HttpApi, SignIn
-from tests.support.people import Seeder
 from tests.support.streams import TableStream
 
 FIRM = "firm-1"

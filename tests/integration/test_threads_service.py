@@ -502,9 +502,9 @@ def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter, co
 def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thread(world):
     threads, _, events = world
     view, _ = threads.create(OWNER, new_thread())
-    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    clock = FakeClock(at=datetime(2026, 1, 1, tzinfo=UTC))
     store, directory = Root().thread_store, FakeDirectory()
-    messages = Messages(store, directory, events, lambda: now[0])
+    messages = Messages(store, directory, events, clock)
 
     def typing_frames() -> list[str]:
         return [
@@ -516,7 +516,7 @@ def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thre
     messages.typing(OWNER, view.thread_id)
     assert typing_frames() == ["c-anna", "u-owner"]
 
-    now[0] += TYPING_INTERVAL
+    clock.at += TYPING_INTERVAL
     messages.typing(CLIENT, view.thread_id)
     assert typing_frames() == ["c-anna", "u-owner", "c-anna"]
 
@@ -525,7 +525,7 @@ def test_a_retry_racing_the_original_send_makes_one_message_one_201_and_one_push
     threads, _, events = world
     view, _ = threads.create(OWNER, new_thread())
     store, directory = Root().thread_store, FakeDirectory()
-    retry = Messages(store, directory, events, Clock())
+    retry = Messages(store, directory, events, FakeClock())
     sent = new_message("<p>Once</p>")
     answers: list[tuple[int, bool]] = []
 
@@ -538,7 +538,7 @@ def test_a_retry_racing_the_original_send_makes_one_message_one_201_and_one_push
             updated: Thread = super().append(*arguments)
             return updated
 
-    original = Messages(RacedStore(Root().table), directory, events, Clock())
+    original = Messages(RacedStore(Root().table), directory, events, FakeClock())
     message, created = original.post(CLIENT, view.thread_id, sent)
     answers.append((message.seq, created))
 

@@ -15,7 +15,6 @@ from firmchat.adapters.dynamo import (
     Item,
     batch_get,
     condition_failed,
-    plain,
     query_all,
     query_page,
     transact,

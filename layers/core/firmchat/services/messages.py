@@ -141,7 +141,9 @@ class Messages(ThreadService):
         TYPING_INTERVAL for each person and thread (only when it was relayed is stored)."""
         thread = visible_thread(self._store, principal, thread_id, Operation.POST_MESSAGE)
         _refuse_if_archived(thread)
-        if not self._store.claim_typing(thread, principal.user_id, self._now(), TYPING_INTERVAL):
+        if not self._store.claim_typing(
+            thread, principal.user_id, self._clock.now(), TYPING_INTERVAL
+        ):
             return
         self._events.publish(
             thread.facts(),
