@@ -13,10 +13,12 @@ from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.people import DynamoPeopleStore
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import ContactChanges, FirmUserChanges
+from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread
 from firmchat.errors import NotFoundError
 from firmchat.root import Root
+from firmchat.services.audience import Audience
 from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
@@ -75,7 +77,7 @@ def world(core_settings) -> World:
     authenticator = Authenticator(people)
     sender = FakePusher()
     directory = PeopleDirectory(people)
-    events = Broadcast(Root().connections, authenticator, sender)
+    events = Broadcast(Audience(Root().connections, authenticator, people), sender)
     store = Root().thread_store
     owner = authenticator.principal_for(Caller(firm_id=FIRM, subject=OWNER))
     view, _ = Threads(store, directory, events, Root().clock).create(
@@ -147,6 +149,28 @@ def test_only_those_the_policy_lets_see_the_thread_receive_it_as_of_now(world):
     world.people.assign(FIRM, "unassigned", ACCOUNT)
     world.send()
     assert set(world.sender.frames) == {connections[s] for s in (OWNER, UNASSIGNED)}
+
+
+def test_everyone_who_may_see_the_thread_is_the_same_rule_without_connections(world):
+    """The audience's second question (emails, inbox, reminders): nobody online, and the
+    same people as the push would reach, mentioned members included."""
+    seeder = Seeder()
+    seeder.firm_user(FIRM, "assigned", ASSIGNED, Role.MEMBER, assigned=[ACCOUNT])
+    seeder.firm_user(FIRM, "unassigned", UNASSIGNED, Role.MEMBER, assigned=[OTHER_ACCOUNT])
+    seeder.firm_user(FIRM, "removed", REMOVED, Role.ADMIN)
+    seeder.client_user(FIRM, OTHER_ACCOUNT, "other-client", "sub-other-client")
+    removed, _ = world.people.firm_user(FIRM, "removed") or pytest.fail("seeded")
+    world.people.change_firm_user(removed, FirmUserChanges(active=False), confirm_owner=None)
+    thread = Root().thread_store.get(FIRM, world.thread_id) or pytest.fail("created")
+    audience = Audience(Root().connections, Authenticator(world.people), world.people)
+
+    def subjects(facts: ThreadFacts) -> set[str]:
+        return {person.subject for person in audience.everyone(facts)}
+
+    assert subjects(thread.facts()) == {OWNER, CLIENT, ASSIGNED}
+    mentioned = thread.facts().model_copy(update={"mentioned_user_ids": frozenset({"unassigned"})})
+    assert subjects(mentioned) == {OWNER, CLIENT, ASSIGNED, UNASSIGNED}
+    assert audience.connected(thread.facts()) == []
 
 
 def test_assignments_live_on_the_users_item_and_change_with_the_assignment(world):

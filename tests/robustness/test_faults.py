@@ -19,6 +19,7 @@ from firmchat.config import Settings
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import ContactChanges
 from firmchat.root import Root
+from firmchat.services.audience import Audience
 from firmchat.services.directory import PeopleDirectory
 from firmchat.services.identity import Authenticator
 from firmchat.services.messages import Messages
@@ -176,7 +177,7 @@ def live_firm(new_firm):
     for who, person in firm.people.items():
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
     store, people = Root().thread_store, Root().people_store
-    broadcast = Broadcast(connections, Authenticator(people), Root().pusher)
+    broadcast = Broadcast(Audience(connections, Authenticator(people), people), Root().pusher)
     firm.messages = Messages(store, PeopleDirectory(people), broadcast, Root().clock)
     return firm
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from firmchat.adapters.threads import DynamoThreadStore
     from firmchat.adapters.tickets import TicketStore
     from firmchat.ports.clock import Clock
+    from firmchat.services.audience import Audience
     from firmchat.services.directory import PeopleDirectory
     from firmchat.services.identity import Authenticator
     from firmchat.services.invitations import Invitations
@@ -121,10 +122,16 @@ class Root:
         return PeopleDirectory(self.people_store)
 
     @cached_property
+    def audience(self) -> "Audience":
+        from firmchat.services.audience import Audience  # noqa: PLC0415
+
+        return Audience(self.connections, self.authenticator, self.people_store)
+
+    @cached_property
     def broadcast(self) -> "Broadcast":
         from firmchat.services.realtime import Broadcast  # noqa: PLC0415
 
-        return Broadcast(self.connections, self.authenticator, self.pusher)
+        return Broadcast(self.audience, self.pusher)
 
     @cached_property
     def threads(self) -> "Threads":
