@@ -19,9 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from firmchat.domain.caller import Caller
 from firmchat.domain.principal import Principal
 from firmchat.domain.threads import NewMessage
-from firmchat.errors import FirmchatError, InvalidInputError, NotAuthenticatedError
+from firmchat.errors import (
+    FirmchatError,
+    InvalidInputError,
+    MalformedRequestError,
+    NotAuthenticatedError,
+)
 from firmchat.observability import lambda_entry
-from firmchat.responses import error_body, proxy_response
+from firmchat.responses import error_frame, proxy_response
 from firmchat.root import root
 
 pusher = root().pusher
@@ -59,11 +64,12 @@ def _read[Frame: BaseModel](model: type[Frame], frame: dict[str, Any]) -> Frame:
     try:
         return model.model_validate(frame)
     except ValidationError as error:
-        problems = [
-            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-            for problem in error.errors()
-        ]
-        raise InvalidInputError("; ".join(problems)) from error
+        raise InvalidInputError.of_problems(
+            [
+                (".".join(str(part) for part in problem["loc"]), problem["msg"])
+                for problem in error.errors()
+            ]
+        ) from error
 
 
 def ping(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
@@ -106,9 +112,9 @@ def _parse(body: str | None) -> dict[str, Any]:
     try:
         frame = json.loads(body or "")
     except json.JSONDecodeError as error:
-        raise InvalidInputError("a frame must be a JSON object with an 'action'") from error
+        raise MalformedRequestError("a frame must be a JSON object with an 'action'") from error
     if not isinstance(frame, dict):
-        raise InvalidInputError("a frame must be a JSON object with an 'action'")
+        raise MalformedRequestError("a frame must be a JSON object with an 'action'")
     return frame
 
 
@@ -125,16 +131,18 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         principal = _principal(event["requestContext"])
     except NotAuthenticatedError as error:
-        pusher.push(connection_id, {"type": "error", **error_body(error)})
+        pusher.push(connection_id, error_frame(error))
         pusher.close(connection_id)
         return proxy_response(200)
     try:
         frame = _parse(event.get("body"))
         action = ACTIONS.get(str(frame.get("action")))
         if action is None:
-            raise InvalidInputError(f"unknown action; known actions: {', '.join(sorted(ACTIONS))}")
+            raise InvalidInputError(
+                f"unknown action; known actions: {', '.join(sorted(ACTIONS))}", field="action"
+            )
         reply = action(principal, frame)
     except FirmchatError as error:
-        reply = {"type": "error", **error_body(error)}
+        reply = error_frame(error)
     pusher.push(connection_id, reply)
     return proxy_response(200)

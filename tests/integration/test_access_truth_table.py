@@ -86,7 +86,7 @@ class FrameProbe:
         connection_id = f"conn-{self.frame['action']}"
         callers.ws.invoke(ws_event(connection_id, callers.sign_in, frame))
         *_, reply = pushed_frames(connection_id)
-        return reply["error"] if reply["type"] == "error" else reply["type"]
+        return reply["problem"]["code"] if reply["type"] == "error" else reply["type"]
 
     def expected(self, decision: Decision) -> object:
         return self.success if decision is Decision.ALLOW else decision.value

@@ -35,7 +35,7 @@ def test_a_verified_subject_the_firm_does_not_know_is_refused_with_401(lambda_fu
     response = lambda_function("HttpApiFunction").invoke(event("http_api/me.json"))
 
     assert response["statusCode"] == 401
-    assert json.loads(response["body"])["error"] == "not_authenticated"
+    assert json.loads(response["body"])["code"] == "not_authenticated"
 
 
 def test_claims_without_a_firm_are_refused_with_401(lambda_function, event):
@@ -45,7 +45,7 @@ def test_claims_without_a_firm_are_refused_with_401(lambda_function, event):
     response = lambda_function("HttpApiFunction").invoke(request)
 
     assert response["statusCode"] == 401
-    assert json.loads(response["body"])["error"] == "not_authenticated"
+    assert json.loads(response["body"])["code"] == "not_authenticated"
 
 
 def test_an_issued_ticket_is_redeemable_once(lambda_function, event, demo_owner):

@@ -156,7 +156,7 @@ def test_an_address_another_record_of_the_firm_signs_in_with_is_refused(api):
     answer = api.call("POST", "/users", OWNER, {"email": EMAIL, "name": "Twin"})
 
     assert answer.status == 409
-    assert "another firm" not in answer.body["message"]
+    assert "another firm" not in answer.body["detail"]
 
 
 def test_the_same_email_signs_in_to_two_firms_with_two_logins(api, core_settings):

@@ -102,7 +102,7 @@ def test_an_invitation_works_once(api):
     again = api.call("POST", "/invitations/accept", body=acceptance)
 
     assert again.status == 404
-    assert "unknown, used or expired" in again.body["message"]
+    assert "unknown, used or expired" in again.body["detail"]
 
 
 def test_a_weak_password_is_refused_and_the_link_stays_usable(api):
@@ -114,7 +114,7 @@ def test_a_weak_password_is_refused_and_the_link_stays_usable(api):
     )
 
     assert weak.status == 422
-    assert "password" in weak.body["message"]
+    assert "password" in weak.body["detail"]
     assert strong.status == 204
 
 
@@ -135,7 +135,7 @@ def test_a_contact_without_portal_access_cannot_be_invited(api):
     )
 
     assert answer.status == 409
-    assert "portal access" in answer.body["message"]
+    assert "portal access" in answer.body["detail"]
     assert _sent_mail() == []
 
 
@@ -210,8 +210,8 @@ def test_fields_the_api_does_not_offer_are_refused(api, method, path, body):
     answer = api.call(method, path, OWNER, body)
 
     assert answer.status == 422
-    assert answer.body["error"] == "invalid_input"
-    assert "Extra inputs are not permitted" in answer.body["message"]
+    assert answer.body["code"] == "invalid_input"
+    assert "Extra inputs are not permitted" in answer.body["detail"]
 
 
 def test_a_client_cannot_make_itself_an_owner_by_adding_a_field(api):
@@ -238,7 +238,7 @@ def test_bad_values_get_a_4xx_that_names_the_field(api, body, message_part):
     answer = api.call("POST", "/users", OWNER, body)
 
     assert answer.status == 422
-    assert message_part in answer.body["message"]
+    assert message_part in answer.body["detail"]
 
 
 def test_only_an_owner_may_make_an_owner(api):
@@ -267,7 +267,7 @@ def test_an_invited_contacts_email_cannot_change(api):
     )
 
     assert answer.status == 409
-    assert "sign-in" in answer.body["message"]
+    assert "sign-in" in answer.body["detail"]
 
 
 def test_settings_change_one_field_and_keep_the_other(api):

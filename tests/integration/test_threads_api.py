@@ -86,11 +86,11 @@ def test_a_thread_is_created_answered_read_and_printed(api, lambda_function):
 @pytest.mark.parametrize(
     ("body", "status", "error"),
     [
-        ("", 400, "invalid_input"),
+        ("", 422, "invalid_input"),
         ("x" * 40_000, 413, "payload_too_large"),
-        ("<script>alert(1)</script>", 400, "invalid_input"),
-        ('<a href="javascript:alert(1)">x</a>', 400, "invalid_input"),
-        ('<iframe src="https://evil.example/v"></iframe>', 400, "invalid_input"),
+        ("<script>alert(1)</script>", 422, "invalid_input"),
+        ('<a href="javascript:alert(1)">x</a>', 422, "invalid_input"),
+        ('<iframe src="https://evil.example/v"></iframe>', 422, "invalid_input"),
     ],
 )
 def test_bad_bodies_get_a_precise_4xx(api, body, status, error):
@@ -98,7 +98,7 @@ def test_bad_bodies_get_a_precise_4xx(api, body, status, error):
     answer = api.call(
         "POST", f"/threads/{thread_id}/messages", CLIENT, {"client_id": "bad-body-1", "body": body}
     )
-    assert (answer.status, answer.body["error"]) == (status, error)
+    assert (answer.status, answer.body["code"]) == (status, error)
     assert api.call("GET", f"/threads/{thread_id}", OWNER).body["seq"] == 1
 
 
@@ -106,8 +106,8 @@ def test_bad_bodies_get_a_precise_4xx(api, body, status, error):
     ("method", "path", "sign_in", "status"),
     [
         ("GET", "/threads/no-such-thread", OWNER, 404),
-        ("GET", "/threads?size=30", OWNER, 400),
-        ("GET", "/threads?cursor=garbage", OWNER, 400),
+        ("GET", "/threads?size=30", OWNER, 422),
+        ("GET", "/threads?cursor=garbage", OWNER, 422),
         ("GET", "/accounts/acct-1/threads", MEMBER, 404),
         ("GET", "/threads?status=deleted", OWNER, 422),
     ],
@@ -120,7 +120,7 @@ def test_another_firm_and_an_unassigned_member_cannot_tell_the_thread_exists(api
     thread_id = _thread(api).body["thread_id"]
     for sign_in in (STRANGER, MEMBER):
         answer = api.call("GET", f"/threads/{thread_id}", sign_in)
-        assert (answer.status, answer.body["message"]) == (404, "no such thread")
+        assert (answer.status, answer.body["detail"]) == (404, "no such thread")
     assert api.call("GET", "/threads", MEMBER).body["threads"] == []
 
 
@@ -152,7 +152,7 @@ def test_an_account_without_a_signed_in_contact_cannot_receive_a_thread(api):
         },
     )
     assert answer.status == 409
-    assert "invite a contact first" in answer.body["message"]
+    assert "invite a contact first" in answer.body["detail"]
 
 
 LONE = "\ud800"
@@ -220,10 +220,10 @@ def test_a_mention_id_longer_than_a_key_part_is_a_422(api):
     assert api.call("POST", f"/threads/{thread_id}/messages", OWNER, body).status == 422
 
 
-def test_a_hand_made_cursor_outside_the_messages_range_is_a_400(api):
+def test_a_hand_made_cursor_outside_the_messages_range_is_a_422(api):
     thread_id = _thread(api).body["thread_id"]
     partition = f"FIRM#{FIRM}#THREAD#{thread_id}"
     payload = {"p": partition, "k": {"PK": partition, "SK": "REQ#first-message-1"}}
     cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
     answer = api.call("GET", f"/threads/{thread_id}/messages?cursor={cursor}", OWNER)
-    assert (answer.status, answer.body["error"]) == (400, "invalid_input")
+    assert (answer.status, answer.body["code"]) == (422, "invalid_input")

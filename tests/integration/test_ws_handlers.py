@@ -113,16 +113,16 @@ def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, 
 
 
 @pytest.mark.parametrize(
-    ("body", "message_part"),
+    ("body", "code", "message_part"),
     [
-        ("not json", "JSON object"),
-        ("[1, 2]", "JSON object"),
-        ('{"action": "fly"}', "unknown action; known actions: mark_read, ping, send, typing"),
-        ('{"echo": "no action"}', "unknown action"),
+        ("not json", "malformed_request", "JSON object"),
+        ("[1, 2]", "malformed_request", "JSON object"),
+        ('{"action": "fly"}', "invalid_input", "unknown action; known actions: mark_read, ping"),
+        ('{"echo": "no action"}', "invalid_input", "unknown action"),
     ],
 )
 def test_bad_frames_get_an_error_frame_not_a_failure(
-    lambda_function, event, demo_owner, body, message_part
+    lambda_function, event, demo_owner, body, code, message_part
 ):
     request = event("ws_default/ping.json")
     request["body"] = body
@@ -132,5 +132,5 @@ def test_bad_frames_get_an_error_frame_not_a_failure(
     assert response["statusCode"] == 200
     (frame,) = pushed_frames(request["requestContext"]["connectionId"])
     assert frame["type"] == "error"
-    assert frame["error"] == "invalid_input"
-    assert message_part in frame["message"]
+    assert frame["problem"]["code"] == code
+    assert message_part in frame["problem"]["detail"]

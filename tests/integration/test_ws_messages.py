@@ -199,8 +199,8 @@ def test_a_bad_send_gets_a_precise_error_frame_and_writes_nothing(
 
     reply = chat.frame(MEMBER, frame_of(chat))
 
-    assert (reply["type"], reply["error"]) == ("error", error)
-    assert message_part in reply["message"]
+    assert (reply["type"], reply["problem"]["code"]) == ("error", error)
+    assert message_part in reply["problem"]["detail"]
     assert pushed_frames(SOCKETS[MEMBER]) == [reply]
     for sign_in, connection_id in {**SOCKETS, **OUTSIDERS}.items():
         if sign_in != MEMBER:
@@ -241,7 +241,7 @@ def test_mark_read_acknowledges_and_the_others_see_the_receipt(chat):
 def test_a_bad_mark_read_gets_an_error_frame_and_reads_nothing(chat, frame_of, error):
     reply = chat.frame(CLIENT, frame_of(chat))
 
-    assert (reply["type"], reply["error"]) == ("error", error)
+    assert (reply["type"], reply["problem"]["code"]) == ("error", error)
     assert [m["status"] for m in chat.messages(OWNER, chat.thread_id)] == ["sent"]
     assert chat.api.call("GET", f"/threads/{chat.thread_id}", CLIENT).body["unread"] == 1
 
@@ -275,7 +275,7 @@ def test_typing_where_one_may_not_reply_gets_an_error_frame_and_pushes_nothing(
 ):
     reply = chat.frame(MEMBER, {"action": "typing", "thread_id": thread_of(chat)})
 
-    assert (reply["type"], reply["error"]) == ("error", error)
+    assert (reply["type"], reply["problem"]["code"]) == ("error", error)
     for sign_in, connection_id in {**SOCKETS, **OUTSIDERS}.items():
         if sign_in != MEMBER:
             assert pushed_frames(connection_id) == []

@@ -64,6 +64,7 @@ def http_event(
 class Answer:
     status: int
     body: Any
+    content_type: str | None = None
 
 
 class HttpApi:
@@ -73,9 +74,24 @@ class HttpApi:
     def call(
         self, method: str, path: str, sign_in: SignIn | None = None, body: Any = None
     ) -> Answer:
-        response = self._function.invoke(http_event(method, path, sign_in, body))
+        return self._answer(http_event(method, path, sign_in, body))
+
+    def call_raw(self, method: str, path: str, sign_in: SignIn | None, raw: str) -> Answer:
+        """A body sent exactly as given, JSON or not."""
+        event = http_event(method, path, sign_in)
+        event["headers"]["content-type"] = "application/json"
+        event["body"] = raw
+        return self._answer(event)
+
+    def _answer(self, event: dict[str, Any]) -> Answer:
+        response = self._function.invoke(event)
         raw = response.get("body") or ""
-        return Answer(status=response["statusCode"], body=json.loads(raw) if raw else None)
+        headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
+        return Answer(
+            status=response["statusCode"],
+            body=json.loads(raw) if raw else None,
+            content_type=headers.get("content-type"),
+        )
 
 
 def ws_event(connection_id: str, sign_in: SignIn, body: Any) -> dict[str, Any]:

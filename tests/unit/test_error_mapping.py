@@ -9,10 +9,11 @@ import pytest
 
 import firmchat
 from firmchat import errors
-from firmchat.responses import STATUS_BY_ERROR, error_response, status_for
+from firmchat.responses import STATUS_BY_ERROR, TITLES, error_response, status_for
 
 EXPECTED_STATUS = {
-    errors.InvalidInputError: 400,
+    errors.MalformedRequestError: 400,
+    errors.InvalidInputError: 422,
     errors.NotAuthenticatedError: 401,
     errors.ForbiddenError: 403,
     errors.NotFoundError: 404,
@@ -46,15 +47,33 @@ def test_every_domain_error_has_a_4xx_status_in_the_table():
 
 
 @pytest.mark.parametrize(("error_class", "status"), EXPECTED_STATUS.items())
-def test_each_error_maps_to_its_status_with_code_and_message(error_class, status):
+def test_each_error_maps_to_its_status_as_one_problem_details_body(error_class, status):
     response = error_response(error_class("the thread is archived"))
 
     assert response["statusCode"] == status
-    assert response["headers"] == {"content-type": "application/json"}
-    assert json.loads(response["body"]) == {
-        "error": error_class.code,
-        "message": "the thread is archived",
+    assert response["headers"] == {"content-type": "application/problem+json"}
+    body = json.loads(response["body"])
+    assert body == {
+        "type": f"tag:firmchat,2026:problem:{error_class.code}",
+        "title": TITLES[error_class.code],
+        "status": status,
+        "detail": "the thread is archived",
+        "code": error_class.code,
+        **(
+            {"errors": [{"field": None, "message": "the thread is archived"}]}
+            if error_class is errors.InvalidInputError
+            else {}
+        ),
     }
+
+
+def test_invalid_input_names_each_field_at_fault():
+    error = errors.InvalidInputError.of_problems([("size", "not offered"), ("cursor", "unknown")])
+
+    assert json.loads(error_response(error)["body"])["errors"] == [
+        {"field": "size", "message": "not offered"},
+        {"field": "cursor", "message": "unknown"},
+    ]
 
 
 def test_a_narrower_error_inherits_its_parents_status():

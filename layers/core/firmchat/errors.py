@@ -13,7 +13,28 @@ class FirmchatError(Exception):
 
 
 class InvalidInputError(FirmchatError):
+    """Input that was read but is not acceptable; `field` names the part at fault (dotted,
+    as in `message.body`) when there is one."""
+
     code = "invalid_input"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problems: tuple[tuple[str | None, str], ...] = ((field, message),)
+
+    @classmethod
+    def of_problems(cls, problems: list[tuple[str | None, str]]) -> "InvalidInputError":
+        """Several fields at fault at once, as a schema check finds them."""
+        error = cls("; ".join(f"{field}: {text}" if field else text for field, text in problems))
+        error.problems = tuple(problems)
+        return error
+
+
+class MalformedRequestError(FirmchatError):
+    """The request could not be read at all: not JSON, or not a JSON object."""
+
+    code = "malformed_request"
 
 
 class NotAuthenticatedError(FirmchatError):

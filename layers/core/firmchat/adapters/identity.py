@@ -53,7 +53,7 @@ class CognitoIdentity:
             return None
         except self._cognito.exceptions.InvalidParameterException as error:
             raise InvalidInputError(
-                "email: the sign-in service does not accept this address; check it"
+                "the sign-in service does not accept this address; check it", field="email"
             ) from error
         values = {item["Name"]: item.get("Value", "") for item in user.get("Attributes", [])}
         return values["sub"]
@@ -79,7 +79,8 @@ class CognitoIdentity:
         except self._cognito.exceptions.InvalidPasswordException as error:
             raise InvalidInputError(
                 "the password is too weak: use at least 12 characters with lower and upper "
-                "case letters and a digit"
+                "case letters and a digit",
+                field="password",
             ) from error
 
     def sign_out(self, firm_id: str, email: str) -> None:

@@ -38,13 +38,16 @@ def page_size(requested: int | None) -> int:
         return DEFAULT_PAGE_SIZE
     if requested not in PAGE_SIZES:
         sizes = ", ".join(str(size) for size in PAGE_SIZES)
-        raise InvalidInputError(f"page size {requested} is not offered; choose one of {sizes}")
+        raise InvalidInputError(
+            f"page size {requested} is not offered; choose one of {sizes}", field="size"
+        )
     return requested
 
 
 def _invalid_cursor() -> InvalidInputError:
     return InvalidInputError(
-        "the cursor is not one this list gave out; start again from the first page"
+        "the cursor is not one this list gave out; start again from the first page",
+        field="cursor",
     )
 
 

@@ -331,15 +331,18 @@ class RichText:
     text: str
 
 
-def parse_message(html: str, documents: AbstractSet[str] = frozenset()) -> RichText:
-    """A message body from a sender: refused with a reason, or cleaned for storing."""
+def parse_message(
+    html: str, documents: AbstractSet[str] = frozenset(), field: str = "body"
+) -> RichText:
+    """A message body from a sender: refused with a reason (naming `field`, where the body
+    sits in the request), or cleaned for storing."""
     _check_size(html)
     problem = refusal(html, documents)
     if problem:
-        raise InvalidInputError(problem)
+        raise InvalidInputError(problem, field=field)
     cleaned = clean_html(html, documents)
     _check_size(cleaned)
     text = plain_text(cleaned)
     if not text:
-        raise InvalidInputError("the message is empty: write something before sending")
+        raise InvalidInputError("the message is empty: write something before sending", field=field)
     return RichText(html=cleaned, text=text)

@@ -42,17 +42,19 @@ def visible_thread(
 
 
 def checked_mentions(
-    directory: Directory, principal: Principal, user_ids: list[str]
+    directory: Directory, principal: Principal, user_ids: list[str], field: str = "mentions"
 ) -> frozenset[str]:
     """MS-2: firm users of the firm, @mentioned by a firm user; they may then see the thread."""
     wanted = frozenset(user_ids)
     if not wanted:
         return wanted
     if not principal.is_firm_user:
-        raise InvalidInputError("only the firm's team can @mention people")
+        raise InvalidInputError("only the firm's team can @mention people", field=field)
     unknown = wanted - directory.firm_user_ids(principal.firm_id, wanted)
     if unknown:
-        raise InvalidInputError(f"no such firm user to mention: {', '.join(sorted(unknown))}")
+        raise InvalidInputError(
+            f"no such firm user to mention: {', '.join(sorted(unknown))}", field=field
+        )
     return wanted
 
 
@@ -92,9 +94,11 @@ class Threads(ThreadService):
                 "this client account cannot receive chats: none of its contacts has portal "
                 "access with an activated login; invite a contact first"
             )
-        body = parse_message(new.message.body)
+        body = parse_message(new.message.body, field="message.body")
         now, author = self._clock.now(), Author.of(principal)
-        mentions = checked_mentions(self._directory, principal, new.message.mentions)
+        mentions = checked_mentions(
+            self._directory, principal, new.message.mentions, "message.mentions"
+        )
         thread = Thread(
             firm_id=principal.firm_id,
             thread_id=thread_id,
