@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
-from typing import Any
 
 import boto3
 from moto import mock_aws
@@ -21,10 +20,11 @@ from moto import mock_aws
 from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.config import Settings
 from firmchat.domain.caller import Caller
+from firmchat.domain.events import Event
 from firmchat.domain.people import Contact
-from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, Role
-from firmchat.domain.threads import NewMessage, NewThread, ThreadView
+from firmchat.domain.threads import NewMessage, NewThread
+from firmchat.domain.views import ThreadView
 from firmchat.root import Root
 from firmchat.services.messages import Messages
 from firmchat.services.threads import Threads
@@ -77,9 +77,7 @@ def aws_account() -> Iterator[Resolver]:
 class _Silent:
     """Events that go nowhere: seeding is not what is measured."""
 
-    def publish(
-        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
-    ) -> None:
+    def publish(self, event: Event, exclude_user_id: str | None = None) -> None:
         return None
 
 

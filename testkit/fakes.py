@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from firmchat.domain.policy import ThreadFacts
+from firmchat.domain.events import Event
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -64,14 +64,12 @@ class FakePusher:
 
 @dataclass
 class FakeEvents:
-    """Every frame published, in order."""
+    """Every event published, in order."""
 
-    published: list[dict[str, Any]] = field(default_factory=list)
+    published: list[Event] = field(default_factory=list)
 
-    def publish(
-        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
-    ) -> None:
-        self.published.append(frame)
+    def publish(self, event: Event, exclude_user_id: str | None = None) -> None:
+        self.published.append(event)
 
 
 @dataclass

@@ -90,8 +90,8 @@ def send(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
 
 def mark_read(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:
     request = _read(MarkReadFrame, frame)
-    thread = messages.mark_read(principal, request.thread_id, request.up_to)
-    return {"type": "marked_read", "thread": thread.model_dump(mode="json")}
+    view = messages.mark_read(principal, request.thread_id, request.up_to)
+    return {"type": "marked_read", "thread": view.model_dump(mode="json")}
 
 
 def typing(principal: Principal, frame: dict[str, Any]) -> dict[str, Any]:

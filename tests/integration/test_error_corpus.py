@@ -5,7 +5,7 @@ import pytest
 
 from firmchat.domain.principal import Role
 from tests.support.api import Answer, HttpApi, SignIn
-from tests.support.people import Seeder
+from testkit.people import Seeder
 
 FIRM = "firm-1"
 OWNER = SignIn(FIRM, "sub-owner")

@@ -77,7 +77,9 @@ def world(core_settings) -> World:
     authenticator = Authenticator(people)
     sender = FakePusher()
     directory = PeopleDirectory(people)
-    events = Broadcast(Audience(Root().connections, authenticator, people), sender)
+    events = Broadcast(
+        Audience(Root().connections, authenticator, people), sender, Root().thread_store
+    )
     store = Root().thread_store
     owner = authenticator.principal_for(Caller(firm_id=FIRM, subject=OWNER))
     view, _ = Threads(store, directory, events, Root().clock).create(
@@ -124,8 +126,9 @@ def test_a_send_costs_the_same_with_2_and_with_40_people_online(world):
     assert len(world.sender.frames) == 2 + CROWD_MEMBERS // 2 + CROWD_CLIENTS // 2
     assert with_two == with_forty
     # Read the thread (1 BatchGetItem), write the message (1 transaction), then the push:
-    # the open connections (1 Query), their logins and their records (2 BatchGetItem).
-    assert with_forty == {"BatchGetItem": 3, "TransactWriteItems": 1, "Query": 1}
+    # the open connections (1 Query), their logins and their records (2 BatchGetItem), the
+    # receivers' unread counts (1 BatchGetItem while they are 50 or fewer).
+    assert with_forty == {"BatchGetItem": 4, "TransactWriteItems": 1, "Query": 1}
 
 
 def test_only_those_the_policy_lets_see_the_thread_receive_it_as_of_now(world):

@@ -18,6 +18,7 @@ from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain import keys
+from firmchat.domain.events import Event
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
 from firmchat.domain.threads import (
@@ -78,16 +79,21 @@ class FakeDirectory:
     def account_exists(self, firm_id, account_id):
         return firm_id == FIRM and account_id in self.accounts
 
+    def account_names(self, firm_id, account_ids):
+        return {
+            account: f"Name of {account}" for account in account_ids if account in self.accounts
+        }
+
     def firm_user_ids(self, firm_id, user_ids):
         return frozenset(set(user_ids) & {"u-owner", "u-member", "u-all"})
 
 
 class RecordingEvents:
     def __init__(self) -> None:
-        self.published: list[tuple[str, dict[str, Any]]] = []
+        self.published: list[tuple[str, Event]] = []
 
-    def publish(self, thread, frame, exclude_user_id=None):
-        self.published.append((thread.account_id, frame))
+    def publish(self, event, exclude_user_id=None):
+        self.published.append((event.thread.account_id, event))
 
 
 @pytest.fixture
@@ -139,7 +145,7 @@ def test_a_thread_is_created_listed_read_and_answered(world):
     assert [m.text for m in page.items] == ["Thanks, sent", "Hello"]
     # The client replied, so the firm's first message was read by the account (MS-5).
     assert [m.status for m in page.items] == [MessageStatus.SENT, MessageStatus.READ]
-    assert [frame["type"] for _, frame in events.published] == ["thread_created", "message"]
+    assert [event.type for _, event in events.published] == ["thread_created", "message"]
 
 
 def test_marking_read_clears_unread_per_thread_and_per_account_and_flips_the_status(world):
@@ -204,7 +210,8 @@ def test_delete_removes_every_item_of_the_thread_for_good(world, core_settings):
         {"acc-1": 0},
         {"acc-1": 0},
     ]
-    assert events.published[-1][1] == {"type": "thread_deleted", "thread_id": view.thread_id}
+    assert events.published[-1][1].type == "thread_deleted"
+    assert events.published[-1][1].thread.thread_id == view.thread_id
 
 
 def test_the_firm_wide_list_holds_what_each_viewer_may_see(world):
@@ -485,13 +492,17 @@ def test_requests_per_list_and_send_do_not_grow_with_threads(world, counter, cor
     assert at_ten["firm list"] == {"Query": 1, "BatchGetItem": 1}
 
 
+def _stored(thread_id: str) -> Thread:
+    return Root().thread_store.get(FIRM, thread_id) or pytest.fail("created")
+
+
 def test_requests_per_list_and_send_do_not_grow_with_messages(world, counter, core_settings):
     threads, messages, _ = world
     view, _ = threads.create(OWNER, new_thread())
     for _ in range(9):
         messages.post(CLIENT, view.thread_id, new_message())
     at_ten = _list_and_send_costs(threads, messages, counter, view.thread_id)
-    _seed_messages(core_settings, threads.get(OWNER, view.thread_id), 1990)
+    _seed_messages(core_settings, _stored(view.thread_id), 1990)
     assert len(messages.of_thread(OWNER, view.thread_id, 250, None).items) == 250
     at_two_thousand = _list_and_send_costs(threads, messages, counter, view.thread_id)
 

@@ -105,7 +105,7 @@ def test_a_message_sent_on_the_socket_is_stored_acknowledged_and_pushed_to_the_a
     assert reply["type"] == "sent"
     assert (reply["client_id"], reply["created"]) == ("ws-message-1", True)
     assert (reply["message"]["seq"], reply["message"]["html"]) == (2, "<p>Sent</p>")
-    stored = chat.messages(OWNER, chat.thread_id)[0]
+    stored = chat.messages(CLIENT, chat.thread_id)[0]
     assert stored == {**reply["message"], "status": stored["status"]}
     for sign_in, connection_id in SOCKETS.items():
         pushes = [frame for frame in pushed_frames(connection_id) if frame["type"] == "message"]
@@ -216,11 +216,15 @@ def test_mark_read_acknowledges_and_the_others_see_the_receipt(chat):
     reply = chat.frame(CLIENT, {"action": "mark_read", "thread_id": chat.thread_id})
 
     assert reply["type"] == "marked_read"
-    assert reply["thread"]["client_read_seq"] == 1
+    assert (reply["thread"]["audience"], reply["thread"]["unread"]) == ("client", 0)
     assert [m["status"] for m in chat.messages(OWNER, chat.thread_id)] == ["read"]
-    for connection_id in SOCKETS.values():
+    for sign_in, connection_id in SOCKETS.items():
         (receipt,) = [f for f in pushed_frames(connection_id) if f["type"] == "read"]
-        assert (receipt["thread_id"], receipt["read_seq"]) == (chat.thread_id, 1)
+        assert receipt["thread_id"] == chat.thread_id
+        if sign_in == CLIENT:  # a client learns what shows read, not who read how far
+            assert set(receipt) == {"type", "audience", "thread_id", "read_up_to", "unread"}
+        else:
+            assert (receipt["user_id"], receipt["client_read_seq"]) == ("contact-1", 1)
     for connection_id in OUTSIDERS.values():
         assert pushed_frames(connection_id) == []
 
@@ -255,7 +259,7 @@ def test_typing_reaches_the_audience_but_the_typist_and_is_not_stored(chat):
     assert pushed_frames(SOCKETS[MEMBER]) == [reply]
     for sign_in in (OWNER, CLIENT):
         (signal,) = pushed_frames(SOCKETS[sign_in])
-        assert (signal["type"], signal["author"]["user_id"]) == ("typing", "member")
+        assert (signal["type"], signal["author"]["kind"]) == ("typing", "firm_user")
     for connection_id in OUTSIDERS.values():
         assert pushed_frames(connection_id) == []
     assert chat.api.call("GET", f"/threads/{chat.thread_id}", OWNER).body == thread_before

@@ -127,7 +127,7 @@ def test_throttled_writes_are_retried_and_the_message_is_stored_once(new_firm, a
     assert (len(failed), created, view.seq) == (2, True, 2)
     assert stored_client_ids(firm, thread.thread_id).count(message.client_id) == 1
     assert firm.threads.get(firm.people["owner"], thread.thread_id).unread == 1
-    assert [frame["type"] for frame in firm.events.published].count("message") == 1
+    assert [event.type for event in firm.events.published].count("message") == 1
 
 
 def test_a_post_throttled_past_its_retries_stores_nothing_and_its_resend_stores_once(
@@ -165,7 +165,7 @@ def test_a_write_whose_answer_is_lost_is_stored_once_and_pushed_once(new_firm):
 
     assert view.seq == 2
     assert stored_client_ids(firm, thread.thread_id).count(message.client_id) == 1
-    assert [frame["type"] for frame in firm.events.published[published:]] == ["message"]
+    assert [event.type for event in firm.events.published[published:]] == ["message"]
 
 
 @pytest.fixture
@@ -177,7 +177,9 @@ def live_firm(new_firm):
     for who, person in firm.people.items():
         connections.register(Caller(firm_id=person.firm_id, subject=person.subject), f"{who}-tab")
     store, people = Root().thread_store, Root().people_store
-    broadcast = Broadcast(Audience(connections, Authenticator(people), people), Root().pusher)
+    broadcast = Broadcast(
+        Audience(connections, Authenticator(people), people), Root().pusher, store
+    )
     firm.messages = Messages(store, PeopleDirectory(people), broadcast, Root().clock)
     return firm
 

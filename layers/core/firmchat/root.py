@@ -131,7 +131,7 @@ class Root:
     def broadcast(self) -> "Broadcast":
         from firmchat.services.realtime import Broadcast  # noqa: PLC0415
 
-        return Broadcast(self.audience, self.pusher)
+        return Broadcast(self.audience, self.pusher, self.thread_store)
 
     @cached_property
     def threads(self) -> "Threads":

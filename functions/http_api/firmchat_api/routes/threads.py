@@ -10,13 +10,11 @@ from firmchat.domain.paging import page_size
 from firmchat.domain.threads import (
     AccountChats,
     AccountFilter,
-    MessageView,
     NewMessage,
     NewThread,
-    Thread,
     ThreadStatus,
-    ThreadView,
 )
+from firmchat.domain.views import MessageView, ThreadView
 from firmchat_api.caller import CurrentPrincipal
 from firmchat_api.params import ResourceId
 from firmchat_api.wiring import messages, threads
@@ -100,13 +98,13 @@ def get_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> ThreadView
 
 
 @router.post("/threads/{thread_id}/archive")
-def archive_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> Thread:
+def archive_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> ThreadView:
     """CH-11: to the Archived tab; still readable, no replies until reopened."""
     return threads.archive(principal, thread_id)
 
 
 @router.post("/threads/{thread_id}/reopen")
-def reopen_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> Thread:
+def reopen_thread(principal: CurrentPrincipal, thread_id: ResourceId) -> ThreadView:
     return threads.reopen(principal, thread_id)
 
 
@@ -154,6 +152,6 @@ def thread_messages(
 
 
 @router.post("/threads/{thread_id}/read")
-def mark_read(principal: CurrentPrincipal, thread_id: ResourceId, read: ReadUpTo) -> Thread:
+def mark_read(principal: CurrentPrincipal, thread_id: ResourceId, read: ReadUpTo) -> ThreadView:
     """MS-6: the caller has read the thread (up to a message)."""
     return messages.mark_read(principal, thread_id, read.up_to)

@@ -34,6 +34,7 @@ from firmchat.domain.changes import ItemKind
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.domain.views import UnreadCounts
 from firmchat.errors import ClientIdTakenError, StaleWriteError
 from firmchat.ports.threads import (
     RowFilter,
@@ -188,6 +189,30 @@ class DynamoThreadStore:
         )
         by_key = {item["SK"]: int(item["read"]) for item in found}
         return {account: by_key.get(keys.account_sort_key(account), 0) for account in account_ids}
+
+    def unread_counts(self, thread: Thread, user_ids: Sequence[str]) -> dict[str, UnreadCounts]:
+        """Each user's unread in the thread and in its account: their read state in the
+        thread and their read total in the account, with the account's message count, in
+        one BatchGetItem per 50 users."""
+        firm_id, partition = thread.firm_id, keys.thread_partition(thread.firm_id, thread.thread_id)
+        account = keys.account_sort_key(thread.account_id)
+        summary = {"PK": keys.chat_accounts_partition(firm_id), "SK": account}
+        wanted = [summary]
+        for user_id in user_ids:
+            wanted.append({"PK": partition, "SK": keys.reader_sort_key(user_id)})
+            wanted.append({"PK": keys.account_reads_partition(firm_id, user_id), "SK": account})
+        found = {(item["PK"], item["SK"]): item for item in batch_get(self._table, wanted)}
+        messages = int(found.get((summary["PK"], account), {}).get("messages", 0))
+
+        def counts(user_id: str) -> UnreadCounts:
+            read = found.get((partition, keys.reader_sort_key(user_id)), {})
+            total = found.get((keys.account_reads_partition(firm_id, user_id), account), {})
+            return UnreadCounts(
+                thread=max(thread.seq - int(read.get("seq", 0)), 0),
+                account=max(messages - int(total.get("read", 0)), 0),
+            )
+
+        return {user_id: counts(user_id) for user_id in user_ids}
 
     def _page[T](
         self,

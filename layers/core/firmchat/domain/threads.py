@@ -113,30 +113,13 @@ class Message(BaseModel):
         return MessageStatus.READ if self.seq <= other_side else MessageStatus.SENT
 
 
-class MessageView(Message):
-    status: MessageStatus
-
-    @classmethod
-    def of(cls, message: Message, thread: Thread) -> "MessageView":
-        return cls(**message.model_dump(), status=message.status_in(thread))
-
-
-class ThreadView(Thread):
-    """A thread as one viewer sees it: with their unread count."""
-
-    unread: int
-
-    @classmethod
-    def of(cls, thread: Thread, read_seq: int) -> "ThreadView":
-        return cls(**thread.model_dump(), unread=max(thread.seq - read_seq, 0))
-
-
 class AccountChats(BaseModel):
     """One row of the client-account filter (CH-10)."""
 
     model_config = ConfigDict(frozen=True)
 
     account_id: str
+    account_name: str = Field(default="", description="the client account's name")
     active: int = 0
     archived: int = 0
     messages: int = 0

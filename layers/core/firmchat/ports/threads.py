@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from firmchat.domain.events import Event
 from firmchat.domain.paging import Page
-from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal
 from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.domain.views import UnreadCounts
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ class ThreadStore(Protocol):
         self, firm_id: str, user_id: str, account_ids: Sequence[str]
     ) -> dict[str, int]: ...
 
+    def unread_counts(self, thread: Thread, user_ids: Sequence[str]) -> dict[str, UnreadCounts]:
+        """Each user's unread in the thread and its account, read in batches."""
+
 
 class RowFilter[T](Protocol):
     def __call__(self, row: T, /) -> bool: ...
@@ -117,11 +121,12 @@ class Directory(Protocol):
 
     def account_exists(self, firm_id: str, account_id: str) -> bool: ...
 
+    def account_names(self, firm_id: str, account_ids: Iterable[str]) -> dict[str, str]:
+        """The names of those accounts that exist, read in batches."""
+
 
 class Events(Protocol):
-    """Real-time delivery: a frame to every open connection of everyone the policy lets
-    see the thread, except `exclude_user_id`'s."""
+    """Real-time delivery: the event, as each receiver's frame, to every open connection of
+    everyone the policy lets see the thread, except `exclude_user_id`'s."""
 
-    def publish(
-        self, thread: ThreadFacts, frame: dict[str, Any], exclude_user_id: str | None = None
-    ) -> None: ...
+    def publish(self, event: Event, exclude_user_id: str | None = None) -> None: ...

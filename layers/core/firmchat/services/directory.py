@@ -19,6 +19,11 @@ class PeopleDirectory:
     def account_exists(self, firm_id: str, account_id: str) -> bool:
         return self._people.account(firm_id, account_id) is not None
 
+    def account_names(self, firm_id: str, account_ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(account_ids))
+        found = self._people.accounts_by_id(firm_id, wanted) if wanted else []
+        return {account.account_id: account.name for account in found}
+
     def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
         found = (self._people.firm_user(firm_id, user_id) for user_id in user_ids)
         return frozenset(user.user_id for user, _ in filter(None, found) if user.active)

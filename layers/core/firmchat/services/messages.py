@@ -5,18 +5,13 @@ import uuid
 from datetime import timedelta
 
 from firmchat.domain import policy
+from firmchat.domain.events import MessagePosted, ReadMoved, Typing
 from firmchat.domain.paging import Page
 from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal
 from firmchat.domain.richtext import parse_message
-from firmchat.domain.threads import (
-    Author,
-    Message,
-    MessageView,
-    NewMessage,
-    Thread,
-    ThreadStatus,
-)
+from firmchat.domain.threads import Author, Message, NewMessage, Thread, ThreadStatus
+from firmchat.domain.views import MessageView, ThreadView, message_view
 from firmchat.errors import ConflictError, StaleWriteError
 from firmchat.ports.threads import (
     ThreadContext,
@@ -64,11 +59,11 @@ class Messages(ThreadService):
                         "a message with this id was already sent with other content; "
                         "use a new id for a new message"
                     )
-                found = MessageView.of(self._store.message(thread, context.sent_before.seq), thread)
+                found = self._store.message(thread, context.sent_before.seq)
                 mine = context.sent_before.write_id == write_id
                 if mine:
-                    self._announce(thread, found)
-                return found, mine
+                    self._events.publish(MessagePosted(thread=thread, message=found))
+                return message_view(found, thread, principal), mine
             _refuse_if_archived(thread)
             message = Message(
                 thread_id=thread_id,
@@ -86,20 +81,9 @@ class Messages(ThreadService):
                 )
             except StaleWriteError:
                 continue
-            view = MessageView.of(message, updated)
-            self._announce(updated, view)
-            return view, True
+            self._events.publish(MessagePosted(thread=updated, message=message))
+            return message_view(message, updated, principal), True
         raise StaleWriteError
-
-    def _announce(self, thread: Thread, view: MessageView) -> None:
-        self._events.publish(
-            thread.facts(),
-            {
-                "type": "message",
-                "thread": thread.model_dump(mode="json"),
-                "message": view.model_dump(mode="json"),
-            },
-        )
 
     def of_thread(
         self, principal: Principal, thread_id: str, size: int, cursor: str | None
@@ -108,32 +92,27 @@ class Messages(ThreadService):
         thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
         page = self._store.messages(thread, size, cursor)
         return Page(
-            items=[MessageView.of(message, thread) for message in page.items], cursor=page.cursor
+            items=[message_view(message, thread, principal) for message in page.items],
+            cursor=page.cursor,
         )
 
-    def mark_read(self, principal: Principal, thread_id: str, up_to: int | None = None) -> Thread:
+    def mark_read(
+        self, principal: Principal, thread_id: str, up_to: int | None = None
+    ) -> ThreadView:
         """MS-6: the principal has read the thread up to message `up_to` (default: all)."""
         for _ in range(ATTEMPTS):
             thread, context = self._context(principal, thread_id, Operation.SEE_THREAD, None)
             target = thread.seq if up_to is None else min(up_to, thread.seq)
             if target <= context.read_seq:
-                return thread
+                return self._view(principal, thread, context.read_seq)
             try:
                 updated = self._store.mark_read(thread, principal, context.read_seq, target)
             except StaleWriteError:
                 continue
             self._events.publish(
-                updated.facts(),
-                {
-                    "type": "read",
-                    "thread_id": thread_id,
-                    "user_id": principal.user_id,
-                    "read_seq": target,
-                    "client_read_seq": updated.client_read_seq,
-                    "firm_read_seq": updated.firm_read_seq,
-                },
+                ReadMoved(thread=updated, user_id=principal.user_id, read_seq=target)
             )
-            return updated
+            return self._view(principal, updated, target)
         raise StaleWriteError
 
     def typing(self, principal: Principal, thread_id: str) -> None:
@@ -146,7 +125,5 @@ class Messages(ThreadService):
         ):
             return
         self._events.publish(
-            thread.facts(),
-            {"type": "typing", "thread_id": thread_id, "author": Author.of(principal).model_dump()},
-            exclude_user_id=principal.user_id,
+            Typing(thread=thread, author=Author.of(principal)), exclude_user_id=principal.user_id
         )

@@ -2,8 +2,10 @@
 print. Every read, list row and push audience is the access policy's decision."""
 
 from html import escape
+from typing import Literal
 
 from firmchat.domain import policy
+from firmchat.domain.events import ThreadChanged, ThreadDeleted
 from firmchat.domain.paging import Page
 from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import Principal
@@ -13,12 +15,11 @@ from firmchat.domain.threads import (
     AccountFilter,
     Author,
     Message,
-    MessageView,
     NewThread,
     Thread,
     ThreadStatus,
-    ThreadView,
 )
+from firmchat.domain.views import ThreadView, thread_view
 from firmchat.errors import ConflictError, InvalidInputError, StaleWriteError
 from firmchat.ports.clock import Clock
 from firmchat.ports.threads import (
@@ -58,10 +59,6 @@ def checked_mentions(
     return wanted
 
 
-def thread_frame(kind: str, thread: Thread) -> dict[str, object]:
-    return {"type": kind, "thread": thread.model_dump(mode="json")}
-
-
 class ThreadService:
     """What the thread and the message services are built from (firmchat.root builds both
     over the same store, directory and events)."""
@@ -74,6 +71,18 @@ class ThreadService:
         self._events = events
         self._clock = clock
 
+    def _view(
+        self, principal: Principal, thread: Thread, read_seq: int | None = None
+    ) -> ThreadView:
+        """The thread as `principal` sees it, with the account's name (and their read state,
+        read when not given)."""
+        if read_seq is None:
+            read_seq = self._store.read_seqs(
+                principal.firm_id, principal.user_id, [thread.thread_id]
+            )[thread.thread_id]
+        names = self._directory.account_names(principal.firm_id, [thread.account_id])
+        return thread_view(thread, principal, read_seq, names.get(thread.account_id))
+
 
 class Threads(ThreadService):
     def create(self, principal: Principal, new: NewThread) -> tuple[ThreadView, bool]:
@@ -85,7 +94,7 @@ class Threads(ThreadService):
             principal.firm_id, thread_id, principal.user_id, new.message.client_id
         )
         if context.thread is not None:
-            return self._created_before(context.thread, new, context.sent_before), False
+            return self._created_before(principal, context.thread, new, context.sent_before), False
         can_receive = self._directory.account_can_receive_chats(principal.firm_id, new.account_id)
         if can_receive is None:
             raise policy.account_not_found()
@@ -130,11 +139,11 @@ class Threads(ThreadService):
                     "the thread this message id made was deleted; use a new id for a new thread"
                 ) from None
             return self.create(principal, new)  # made meanwhile by a retry: answer as one
-        self._events.publish(thread.facts(), thread_frame("thread_created", thread))
-        return ThreadView.of(thread, read_seq=1), True
+        self._events.publish(ThreadChanged(type="thread_created", thread=thread))
+        return self._view(principal, thread, read_seq=1), True
 
     def _created_before(
-        self, thread: Thread, new: NewThread, sent_before: SentBefore | None
+        self, principal: Principal, thread: Thread, new: NewThread, sent_before: SentBefore | None
     ) -> ThreadView:
         if (
             sent_before is None
@@ -145,12 +154,12 @@ class Threads(ThreadService):
                 "a thread was already created with this message id and other content; "
                 "use a new id for a new thread"
             )
-        return ThreadView.of(thread, read_seq=1)
+        return self._view(principal, thread, read_seq=1)
 
     def get(self, principal: Principal, thread_id: str) -> ThreadView:
-        thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
-        read = self._store.read_seqs(principal.firm_id, principal.user_id, [thread_id])
-        return ThreadView.of(thread, read[thread_id])
+        return self._view(
+            principal, visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
+        )
 
     def of_account(
         self,
@@ -193,8 +202,16 @@ class Threads(ThreadService):
         reads = self._store.read_seqs(
             principal.firm_id, principal.user_id, [thread.thread_id for thread in allowed]
         )
+        names = self._directory.account_names(
+            principal.firm_id, [thread.account_id for thread in allowed]
+        )
         return Page(
-            items=[ThreadView.of(thread, reads[thread.thread_id]) for thread in allowed],
+            items=[
+                thread_view(
+                    thread, principal, reads[thread.thread_id], names.get(thread.account_id)
+                )
+                for thread in allowed
+            ],
             cursor=page.cursor,
         )
 
@@ -214,22 +231,36 @@ class Threads(ThreadService):
         reads = self._store.account_reads(
             principal.firm_id, principal.user_id, [row.account_id for row in page.items]
         )
+        names = self._directory.account_names(
+            principal.firm_id, [row.account_id for row in page.items]
+        )
         rows = [
-            row.model_copy(update={"unread": max(row.messages - reads[row.account_id], 0)})
+            row.model_copy(
+                update={
+                    "unread": max(row.messages - reads[row.account_id], 0),
+                    "account_name": names.get(row.account_id, ""),
+                }
+            )
             for row in page.items
         ]
         if which == "unread":
             rows = [row for row in rows if row.unread > 0]
         return Page(items=rows, cursor=page.cursor)
 
-    def archive(self, principal: Principal, thread_id: str) -> Thread:
-        return self._set_status(principal, thread_id, ThreadStatus.ARCHIVED, "thread_archived")
+    def archive(self, principal: Principal, thread_id: str) -> ThreadView:
+        thread = self._set_status(principal, thread_id, ThreadStatus.ARCHIVED, "thread_archived")
+        return self._view(principal, thread)
 
-    def reopen(self, principal: Principal, thread_id: str) -> Thread:
-        return self._set_status(principal, thread_id, ThreadStatus.ACTIVE, "thread_reopened")
+    def reopen(self, principal: Principal, thread_id: str) -> ThreadView:
+        thread = self._set_status(principal, thread_id, ThreadStatus.ACTIVE, "thread_reopened")
+        return self._view(principal, thread)
 
     def _set_status(
-        self, principal: Principal, thread_id: str, status: ThreadStatus, event: str
+        self,
+        principal: Principal,
+        thread_id: str,
+        status: ThreadStatus,
+        event: Literal["thread_archived", "thread_reopened"],
     ) -> Thread:
         thread = visible_thread(self._store, principal, thread_id, Operation.MANAGE_THREAD)
         if thread.status is status:
@@ -238,7 +269,7 @@ class Threads(ThreadService):
             updated = self._store.set_status(thread, status)
         except StaleWriteError:
             return self._set_status(principal, thread_id, status, event)
-        self._events.publish(updated.facts(), thread_frame(event, updated))
+        self._events.publish(ThreadChanged(type=event, thread=updated))
         return updated
 
     def delete(self, principal: Principal, thread_id: str) -> None:
@@ -250,9 +281,7 @@ class Threads(ThreadService):
         except StaleWriteError:
             self.delete(principal, thread_id)
             return
-        self._events.publish(
-            thread.facts(), {"type": "thread_deleted", "thread_id": thread.thread_id}
-        )
+        self._events.publish(ThreadDeleted(thread=thread))
 
     def purge(self, firm_id: str, thread_id: str) -> bool:
         """One step of a deleted thread's purge (run from the stream); True when done."""
@@ -261,11 +290,10 @@ class Threads(ThreadService):
     def printable(self, principal: Principal, thread_id: str) -> str:
         """CH-13: the whole thread as one HTML page; message bodies cleaned once more."""
         thread = visible_thread(self._store, principal, thread_id, Operation.SEE_THREAD)
-        messages = [MessageView.of(message, thread) for message in self._store.all_messages(thread)]
-        return render_printable(thread, messages)
+        return render_printable(thread, list(self._store.all_messages(thread)))
 
 
-def render_printable(thread: Thread, messages: list[MessageView]) -> str:
+def render_printable(thread: Thread, messages: list[Message]) -> str:
     rows = "\n".join(
         f"<article><header><strong>{escape(message.author.name)}</strong> "
         f"<time>{message.created_at:%Y-%m-%d %H:%M} UTC</time></header>"

@@ -1,0 +1,244 @@
+"""What each audience is shown: the one place that decides the shape of a thread, a message
+and every pushed frame for a firm user and for a client user.
+
+A firm user sees what the firm works with: who is @mentioned, both sides' read positions,
+the people's ids. A client user sees the conversation and its MS-5 status (whether the firm
+has read their messages), never the firm's internals: no mentions, no read counters, no
+firm user's id or read position. Every view carries `audience`, so a typed client (and the
+published OpenAPI, as a discriminated union) tells the two apart.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from firmchat.domain.events import Event, MessagePosted, ThreadChanged, ThreadDeleted, Typing
+from firmchat.domain.principal import Principal, PrincipalKind
+from firmchat.domain.threads import Author, Message, MessageStatus, Thread, ThreadStatus
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ClientAuthor(_View):
+    """Who wrote something, as a client sees it: the side and the name."""
+
+    kind: PrincipalKind
+    name: str
+
+    @classmethod
+    def of(cls, author: Author) -> "ClientAuthor":
+        return cls(kind=author.kind, name=author.name)
+
+
+class _ThreadBase(_View):
+    thread_id: str
+    account_id: str
+    account_name: str | None = Field(
+        default=None, description="the client account's name (set on reads and lists)"
+    )
+    subject: str
+    created_at: datetime
+    status: ThreadStatus
+    seq: int = Field(description="how many messages the thread holds; numbers them")
+    last_activity_at: datetime
+    tasks_done: int = 0
+    tasks_total: int = 0
+    documents: int = 0
+    unread: int = Field(description="the viewer's unread messages in the thread")
+
+
+class FirmThreadView(_ThreadBase):
+    audience: Literal["firm"] = "firm"
+    creator: Author
+    last_author: Author
+    mentioned_user_ids: frozenset[str]
+    client_read_seq: int = Field(description="how far the account's client users have read")
+    firm_read_seq: int = Field(description="how far the firm's team has read")
+
+
+class ClientThreadView(_ThreadBase):
+    audience: Literal["client"] = "client"
+    creator: ClientAuthor
+    last_author: ClientAuthor
+
+
+type ThreadView = Annotated[FirmThreadView | ClientThreadView, Field(discriminator="audience")]
+
+
+class _MessageBase(_View):
+    thread_id: str
+    seq: int
+    client_id: str
+    html: str
+    text: str
+    created_at: datetime
+    status: MessageStatus = Field(description="MS-5: read once the other side has read it")
+
+
+class FirmMessageView(_MessageBase):
+    audience: Literal["firm"] = "firm"
+    author: Author
+    mentions: frozenset[str]
+
+
+class ClientMessageView(_MessageBase):
+    audience: Literal["client"] = "client"
+    author: ClientAuthor
+
+
+type MessageView = Annotated[FirmMessageView | ClientMessageView, Field(discriminator="audience")]
+
+
+def thread_view(
+    thread: Thread, viewer: Principal, read_seq: int, account_name: str | None = None
+) -> ThreadView:
+    common = {
+        "thread_id": thread.thread_id,
+        "account_id": thread.account_id,
+        "account_name": account_name,
+        "subject": thread.subject,
+        "created_at": thread.created_at,
+        "status": thread.status,
+        "seq": thread.seq,
+        "last_activity_at": thread.last_activity_at,
+        "tasks_done": thread.tasks_done,
+        "tasks_total": thread.tasks_total,
+        "documents": thread.documents,
+        "unread": max(thread.seq - read_seq, 0),
+    }
+    if viewer.is_firm_user:
+        return FirmThreadView.model_validate(
+            {
+                **common,
+                "creator": thread.creator,
+                "last_author": thread.last_author,
+                "mentioned_user_ids": thread.mentioned_user_ids,
+                "client_read_seq": thread.client_read_seq,
+                "firm_read_seq": thread.firm_read_seq,
+            }
+        )
+    return ClientThreadView.model_validate(
+        {
+            **common,
+            "creator": ClientAuthor.of(thread.creator),
+            "last_author": ClientAuthor.of(thread.last_author),
+        }
+    )
+
+
+def message_view(message: Message, thread: Thread, viewer: Principal) -> MessageView:
+    common = {
+        "thread_id": message.thread_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "html": message.html,
+        "text": message.text,
+        "created_at": message.created_at,
+        "status": message.status_in(thread),
+    }
+    if viewer.is_firm_user:
+        return FirmMessageView.model_validate(
+            {**common, "author": message.author, "mentions": message.mentions}
+        )
+    return ClientMessageView.model_validate({**common, "author": ClientAuthor.of(message.author)})
+
+
+# ---------------------------------------------------------------- pushed frames
+
+
+class UnreadCounts(_View):
+    """The receiver's own unread counts after the event, so a portal never recomputes."""
+
+    thread: int = Field(description="unread messages in this thread")
+    account: int = Field(description="unread messages in the thread's client account")
+
+
+class ThreadChangedFrame(_View):
+    type: Literal["thread_created", "thread_archived", "thread_reopened"]
+    thread: ThreadView
+    unread: UnreadCounts
+
+
+class ThreadDeletedFrame(_View):
+    type: Literal["thread_deleted"] = "thread_deleted"
+    thread_id: str
+
+
+class MessageFrame(_View):
+    type: Literal["message"] = "message"
+    thread: ThreadView
+    message: MessageView
+    unread: UnreadCounts
+
+
+class FirmReadFrame(_View):
+    """Someone read the thread: who, how far, and both sides' positions."""
+
+    type: Literal["read"] = "read"
+    audience: Literal["firm"] = "firm"
+    thread_id: str
+    user_id: str
+    read_seq: int
+    client_read_seq: int
+    firm_read_seq: int
+    unread: UnreadCounts
+
+
+class ClientReadFrame(_View):
+    """The thread was read: the client learns which of their messages now show read
+    (MS-5), never who read or how far anyone got."""
+
+    type: Literal["read"] = "read"
+    audience: Literal["client"] = "client"
+    thread_id: str
+    read_up_to: int = Field(description="the client side's messages up to here show read")
+    unread: UnreadCounts
+
+
+class TypingFrame(_View):
+    type: Literal["typing"] = "typing"
+    thread_id: str
+    author: ClientAuthor
+
+
+type PushedFrame = (
+    ThreadChangedFrame
+    | ThreadDeletedFrame
+    | MessageFrame
+    | FirmReadFrame
+    | ClientReadFrame
+    | TypingFrame
+)
+
+
+def frame_for(event: Event, viewer: Principal, unread: UnreadCounts | None) -> PushedFrame:
+    """The frame `viewer` receives for `event`, with their own unread counts for the events
+    that show the thread (`event.shows_thread`)."""
+    thread = event.thread
+    if isinstance(event, ThreadDeleted):
+        return ThreadDeletedFrame(thread_id=thread.thread_id)
+    if isinstance(event, Typing):
+        return TypingFrame(thread_id=thread.thread_id, author=ClientAuthor.of(event.author))
+    counts = unread or UnreadCounts(thread=0, account=0)
+    seen = thread_view(thread, viewer, read_seq=thread.seq - counts.thread)
+    if isinstance(event, ThreadChanged):
+        return ThreadChangedFrame(type=event.type, thread=seen, unread=counts)
+    if isinstance(event, MessagePosted):
+        return MessageFrame(
+            thread=seen, message=message_view(event.message, thread, viewer), unread=counts
+        )
+    if viewer.is_firm_user:
+        return FirmReadFrame(
+            thread_id=thread.thread_id,
+            user_id=event.user_id,
+            read_seq=event.read_seq,
+            client_read_seq=thread.client_read_seq,
+            firm_read_seq=thread.firm_read_seq,
+            unread=counts,
+        )
+    return ClientReadFrame(
+        thread_id=thread.thread_id, read_up_to=thread.firm_read_seq, unread=counts
+    )
