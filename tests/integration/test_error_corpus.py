@@ -4,8 +4,8 @@ code, every answer an RFC 9457 problem (docs/api-errors.md)."""
 import pytest
 
 from firmchat.domain.principal import Role
-from tests.support.api import Answer, HttpApi, SignIn
 from testkit.people import Seeder
+from tests.support.api import Answer, HttpApi, SignIn
 
 FIRM = "firm-1"
 OWNER = SignIn(FIRM, "sub-owner")

@@ -283,3 +283,101 @@ def test_typing_where_one_may_not_reply_gets_an_error_frame_and_pushes_nothing(
     for sign_in, connection_id in {**SOCKETS, **OUTSIDERS}.items():
         if sign_in != MEMBER:
             assert pushed_frames(connection_id) == []
+
+
+FIRM_INTERNAL = frozenset(
+    {"mentioned_user_ids", "mentions", "client_read_seq", "firm_read_seq", "read_seq", "user_id"}
+)
+
+
+def _names(value: Any) -> set[str]:
+    """Every member name anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return set(value).union(*(_names(inner) for inner in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_names(inner) for inner in value))
+    return set()
+
+
+def test_a_client_walking_every_route_and_frame_meets_no_firm_internal_field(chat):
+    """Every thread route a client may call and every frame type pushed to them, with the
+    firm's internals present to be leaked: a mention, both sides' reads, a firm typist."""
+    mention = {"client_id": "mentioning-1", "body": "<p>Look</p>", "mentions": ["member"]}
+    assert chat.api.call("POST", f"/threads/{chat.thread_id}/messages", OWNER, mention).status
+    chat.frame(OWNER, {"action": "mark_read", "thread_id": chat.thread_id})
+    new_id = _create(chat.api, OWNER, "acct-1", "first-message-3")
+    seen: list[Any] = [
+        chat.frame(CLIENT, _send(chat.thread_id)),
+        chat.frame(CLIENT, {"action": "mark_read", "thread_id": chat.thread_id}),
+        chat.frame(CLIENT, {"action": "typing", "thread_id": chat.thread_id}),
+    ]
+    chat.frame(MEMBER, {"action": "typing", "thread_id": chat.thread_id})
+    for method, path in [
+        ("GET", "/threads"),
+        ("GET", "/threads?status=archived"),
+        ("GET", f"/threads/{chat.thread_id}"),
+        ("GET", f"/threads/{chat.thread_id}/messages"),
+        ("GET", f"/threads/{chat.archived_id}"),
+        ("GET", "/accounts/acct-1/threads"),
+        ("GET", "/chat-accounts"),
+        ("POST", f"/threads/{new_id}/read"),
+    ]:
+        answer = chat.api.call(method, path, CLIENT, {} if method == "POST" else None)
+        assert answer.status == 200, (path, answer.body)
+        seen.append(answer.body)
+    posted = chat.api.call(
+        "POST", f"/threads/{new_id}/messages", CLIENT, {"client_id": "client-reply-2", "body": "x"}
+    )
+    assert posted.status == 201
+    seen.append(posted.body)
+    for path in (f"/threads/{new_id}/archive", f"/threads/{new_id}/reopen"):
+        assert chat.api.call("POST", path, OWNER).status == 200
+    assert chat.api.call("DELETE", f"/threads/{new_id}", OWNER).status == 204
+    pushed = pushed_frames(SOCKETS[CLIENT])
+    kinds = {frame["type"] for frame in pushed}
+    assert kinds >= {
+        "thread_created",
+        "message",
+        "read",
+        "typing",
+        "thread_archived",
+        "thread_reopened",
+        "thread_deleted",
+    }
+    assert _names(seen + pushed) & FIRM_INTERNAL == set()
+    # ...while the firm keeps what it works with.
+    firm_view = chat.api.call("GET", f"/threads/{chat.thread_id}", OWNER).body
+    assert {"mentioned_user_ids", "client_read_seq", "firm_read_seq"} <= set(firm_view)
+
+
+def test_pushed_frames_carry_each_receivers_own_unread_counts(chat):
+    chat.frame(MEMBER, {"action": "mark_read", "thread_id": chat.thread_id})
+    chat.frame(CLIENT, _send(chat.thread_id))
+
+    def counts(sign_in: SignIn) -> dict[str, int]:
+        (frame,) = [f for f in pushed_frames(SOCKETS[sign_in]) if f["type"] == "message"]
+        return dict(frame["unread"])
+
+    # The owner wrote the first message, the member read it: one new each in the thread;
+    # the account also holds the archived thread's message, which the member has not read.
+    assert counts(OWNER) == {"thread": 1, "account": 1}
+    assert counts(MEMBER) == {"thread": 1, "account": 2}
+    assert counts(CLIENT) == {"thread": 0, "account": 1}  # their own message counts read
+    rows = chat.api.call("GET", "/chat-accounts", CLIENT).body["accounts"]
+    assert [(row["account_name"], row["unread"]) for row in rows] == [("Client acct-1", 1)]
+
+
+def test_members_list_whom_they_may_mention_and_see_the_account_name_they_are_mentioned_for(
+    chat,
+):
+    answer = chat.api.call("GET", "/mentionable-users", MEMBER)
+    assert answer.status == 200
+    assert {user["user_id"] for user in answer.body} == {"owner", "member"}
+    assert all(set(user) == {"user_id", "name"} for user in answer.body)
+    assert chat.api.call("GET", "/mentionable-users", CLIENT).body["code"] == "forbidden"
+
+    Seeder().firm_user(FIRM, "outsider", "sub-outsider", Role.MEMBER, assigned=["acct-2"])
+    mention = {"client_id": "mentioning-2", "body": "<p>See</p>", "mentions": ["outsider"]}
+    chat.api.call("POST", f"/threads/{chat.thread_id}/messages", OWNER, mention)
+    (row,) = chat.api.call("GET", "/threads", SignIn(FIRM, "sub-outsider")).body["threads"]
+    assert (row["thread_id"], row["account_name"]) == (chat.thread_id, "Client acct-1")

@@ -8,4 +8,5 @@ people = root().people
 invitations = root().invitations
 threads = root().threads
 messages = root().messages
+directory = root().directory
 tickets = root().tickets

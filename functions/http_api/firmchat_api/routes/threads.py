@@ -14,10 +14,10 @@ from firmchat.domain.threads import (
     NewThread,
     ThreadStatus,
 )
-from firmchat.domain.views import MessageView, ThreadView
+from firmchat.domain.views import MentionableUser, MessageView, ThreadView
 from firmchat_api.caller import CurrentPrincipal
 from firmchat_api.params import ResourceId
-from firmchat_api.wiring import messages, threads
+from firmchat_api.wiring import directory, messages, threads
 
 router = APIRouter(tags=["threads"])
 
@@ -155,3 +155,10 @@ def thread_messages(
 def mark_read(principal: CurrentPrincipal, thread_id: ResourceId, read: ReadUpTo) -> ThreadView:
     """MS-6: the caller has read the thread (up to a message)."""
     return messages.mark_read(principal, thread_id, read.up_to)
+
+
+@router.get("/mentionable-users")
+def mentionable_users(principal: CurrentPrincipal) -> list[MentionableUser]:
+    """MS-2: the firm users a firm user may @mention (names and ids), for autocomplete;
+    any of them may be mentioned into any thread, which then opens it to them."""
+    return directory.mentionable(principal)

@@ -146,6 +146,13 @@ def message_view(message: Message, thread: Thread, viewer: Principal) -> Message
     return ClientMessageView.model_validate({**common, "author": ClientAuthor.of(message.author)})
 
 
+class MentionableUser(_View):
+    """A firm user a composer may @mention: the name to show and the id to send, no more."""
+
+    user_id: str
+    name: str
+
+
 # ---------------------------------------------------------------- pushed frames
 
 
