@@ -72,3 +72,19 @@ def test_the_published_routes_are_exactly_the_template_routes(template, lambda_f
         if spec["Type"] == "HttpApi"
     }
     assert served == declared
+
+
+def test_every_operation_lists_its_problems_with_examples(lambda_function):
+    app = lambda_function("HttpApiFunction").module.app
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            problems = {
+                status: response
+                for status, response in operation["responses"].items()
+                if status.startswith("4")
+            }
+            assert "422" in problems, (method, path)
+            for status, response in problems.items():
+                content = response["content"]["application/problem+json"]
+                assert content["schema"] == {"$ref": "#/components/schemas/Problem"}
+                assert content["example"]["status"] == int(status)

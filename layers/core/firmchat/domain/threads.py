@@ -116,7 +116,22 @@ class Message(BaseModel):
 class AccountChats(BaseModel):
     """One row of the client-account filter (CH-10)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "account_id": "acct-babbage",
+                    "account_name": "Babbage Engines Ltd",
+                    "active": 2,
+                    "archived": 1,
+                    "messages": 14,
+                    "last_activity_at": "2026-11-23T10:05:00Z",
+                    "unread": 3,
+                }
+            ]
+        },
+    )
 
     account_id: str
     account_name: str = Field(default="", description="the client account's name")
@@ -131,7 +146,14 @@ AccountFilter = Literal["all", "active", "unread", "archived"]
 
 
 class NewMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"client_id": "msg-7f3a9c01", "body": "<p>Receipts attached</p>", "mentions": []}
+            ]
+        },
+    )
 
     client_id: ClientId
     body: Text = Field(description="rich text (HTML): see the sanitizer's allowlist")
@@ -144,7 +166,18 @@ class NewMessage(BaseModel):
 
 
 class NewThread(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "account_id": "acct-babbage",
+                    "subject": "Year-end receipts",
+                    "message": {"client_id": "msg-1c2d3e4f", "body": "<p>Please send them</p>"},
+                }
+            ]
+        },
+    )
 
     account_id: KeyPart
     subject: Subject

@@ -9,7 +9,7 @@ published OpenAPI, as a discriminated union) tells the two apart.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,8 +22,41 @@ class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+def _example(**example: Any) -> ConfigDict:
+    """A view's example for the published OpenAPI."""
+    return ConfigDict(frozen=True, json_schema_extra={"examples": [example]})
+
+
+_THREAD = {
+    "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+    "account_id": "acct-babbage",
+    "account_name": "Babbage Engines Ltd",
+    "subject": "Year-end receipts",
+    "created_at": "2026-11-23T10:00:00Z",
+    "status": "active",
+    "seq": 2,
+    "last_activity_at": "2026-11-23T10:05:00Z",
+    "tasks_done": 0,
+    "tasks_total": 0,
+    "documents": 0,
+    "unread": 1,
+}
+_FIRM_AUTHOR = {"user_id": "u-ada", "kind": "firm_user", "name": "Ada Accountant"}
+_MESSAGE = {
+    "thread_id": _THREAD["thread_id"],
+    "seq": 2,
+    "client_id": "msg-7f3a9c01",
+    "html": "<p>Please send the receipts</p>",
+    "text": "Please send the receipts",
+    "created_at": "2026-11-23T10:05:00Z",
+    "status": "sent",
+}
+
+
 class ClientAuthor(_View):
     """Who wrote something, as a client sees it: the side and the name."""
+
+    model_config = _example(kind="firm_user", name="Ada Accountant")
 
     kind: PrincipalKind
     name: str
@@ -51,6 +84,16 @@ class _ThreadBase(_View):
 
 
 class FirmThreadView(_ThreadBase):
+    model_config = _example(
+        **_THREAD,
+        audience="firm",
+        creator=_FIRM_AUTHOR,
+        last_author=_FIRM_AUTHOR,
+        mentioned_user_ids=["u-grace"],
+        client_read_seq=1,
+        firm_read_seq=2,
+    )
+
     audience: Literal["firm"] = "firm"
     creator: Author
     last_author: Author
@@ -60,6 +103,13 @@ class FirmThreadView(_ThreadBase):
 
 
 class ClientThreadView(_ThreadBase):
+    model_config = _example(
+        **_THREAD,
+        audience="client",
+        creator={"kind": "firm_user", "name": "Ada Accountant"},
+        last_author={"kind": "firm_user", "name": "Ada Accountant"},
+    )
+
     audience: Literal["client"] = "client"
     creator: ClientAuthor
     last_author: ClientAuthor
@@ -79,12 +129,18 @@ class _MessageBase(_View):
 
 
 class FirmMessageView(_MessageBase):
+    model_config = _example(**_MESSAGE, audience="firm", author=_FIRM_AUTHOR, mentions=[])
+
     audience: Literal["firm"] = "firm"
     author: Author
     mentions: frozenset[str]
 
 
 class ClientMessageView(_MessageBase):
+    model_config = _example(
+        **_MESSAGE, audience="client", author={"kind": "firm_user", "name": "Ada Accountant"}
+    )
+
     audience: Literal["client"] = "client"
     author: ClientAuthor
 
@@ -148,6 +204,8 @@ def message_view(message: Message, thread: Thread, viewer: Principal) -> Message
 
 class MentionableUser(_View):
     """A firm user a composer may @mention: the name to show and the id to send, no more."""
+
+    model_config = _example(user_id="u-grace", name="Grace Bookkeeper")
 
     user_id: str
     name: str
