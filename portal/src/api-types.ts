@@ -209,6 +209,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mentionable-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mentionable Users
+         * @description MS-2: the firm users a firm user may @mention (names and ids), for autocomplete;
+         *     any of them may be mentioned into any thread, which then opens it to them.
+         */
+        get: operations["mentionable_users_mentionable_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/password-reset": {
         parameters: {
             query?: never;
@@ -523,10 +544,25 @@ export interface components {
         /**
          * AccountChats
          * @description One row of the client-account filter (CH-10).
+         * @example {
+         *       "account_id": "acct-babbage",
+         *       "account_name": "Babbage Engines Ltd",
+         *       "active": 2,
+         *       "archived": 1,
+         *       "last_activity_at": "2026-11-23T10:05:00Z",
+         *       "messages": 14,
+         *       "unread": 3
+         *     }
          */
         AccountChats: {
             /** Account Id */
             account_id: string;
+            /**
+             * Account Name
+             * @description the client account's name
+             * @default
+             */
+            account_name: string;
             /**
              * Active
              * @default 0
@@ -586,6 +622,149 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /**
+         * ClientAuthor
+         * @description Who wrote something, as a client sees it: the side and the name.
+         * @example {
+         *       "kind": "firm_user",
+         *       "name": "Ada Accountant"
+         *     }
+         */
+        ClientAuthor: {
+            kind: components["schemas"]["PrincipalKind"];
+            /** Name */
+            name: string;
+        };
+        /**
+         * ClientMessageView
+         * @example {
+         *       "audience": "client",
+         *       "author": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant"
+         *       },
+         *       "client_id": "msg-7f3a9c01",
+         *       "created_at": "2026-11-23T10:05:00Z",
+         *       "html": "<p>Please send the receipts</p>",
+         *       "mine": false,
+         *       "seq": 2,
+         *       "status": "sent",
+         *       "text": "Please send the receipts",
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293"
+         *     }
+         */
+        ClientMessageView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "client";
+            author: components["schemas"]["ClientAuthor"];
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Html */
+            html: string;
+            /**
+             * Mine
+             * @description written by the viewer
+             */
+            mine: boolean;
+            /** Seq */
+            seq: number;
+            /** @description MS-5: read once the other side has read it */
+            status: components["schemas"]["MessageStatus"];
+            /** Text */
+            text: string;
+            /** Thread Id */
+            thread_id: string;
+        };
+        /**
+         * ClientThreadView
+         * @example {
+         *       "account_id": "acct-babbage",
+         *       "account_name": "Babbage Engines Ltd",
+         *       "audience": "client",
+         *       "created_at": "2026-11-23T10:00:00Z",
+         *       "creator": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant"
+         *       },
+         *       "documents": 0,
+         *       "last_activity_at": "2026-11-23T10:05:00Z",
+         *       "last_author": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant"
+         *       },
+         *       "seq": 2,
+         *       "status": "active",
+         *       "subject": "Year-end receipts",
+         *       "tasks_done": 0,
+         *       "tasks_total": 0,
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+         *       "unread": 1
+         *     }
+         */
+        ClientThreadView: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Account Name
+             * @description the client account's name (set on reads and lists)
+             */
+            account_name?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "client";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            creator: components["schemas"]["ClientAuthor"];
+            /**
+             * Documents
+             * @default 0
+             */
+            documents: number;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            last_author: components["schemas"]["ClientAuthor"];
+            /**
+             * Seq
+             * @description how many messages the thread holds; numbers them
+             */
+            seq: number;
+            status: components["schemas"]["ThreadStatus"];
+            /** Subject */
+            subject: string;
+            /**
+             * Tasks Done
+             * @default 0
+             */
+            tasks_done: number;
+            /**
+             * Tasks Total
+             * @default 0
+             */
+            tasks_total: number;
+            /** Thread Id */
+            thread_id: string;
+            /**
+             * Unread
+             * @description the viewer's unread messages in the thread
+             */
+            unread: number;
+        };
         /** ContactChanges */
         ContactChanges: {
             /**
@@ -616,6 +795,68 @@ export interface components {
             /** Portal Access */
             portal_access: boolean;
         };
+        /** FieldProblem */
+        FieldProblem: {
+            /**
+             * Field
+             * @description the part at fault, dotted (message.body); null: the whole
+             */
+            field: string | null;
+            /** Message */
+            message: string;
+        };
+        /**
+         * FirmMessageView
+         * @example {
+         *       "audience": "firm",
+         *       "author": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant",
+         *         "user_id": "u-ada"
+         *       },
+         *       "client_id": "msg-7f3a9c01",
+         *       "created_at": "2026-11-23T10:05:00Z",
+         *       "html": "<p>Please send the receipts</p>",
+         *       "mentions": [],
+         *       "mine": false,
+         *       "seq": 2,
+         *       "status": "sent",
+         *       "text": "Please send the receipts",
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293"
+         *     }
+         */
+        FirmMessageView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "firm";
+            author: components["schemas"]["Author"];
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Html */
+            html: string;
+            /** Mentions */
+            mentions: string[];
+            /**
+             * Mine
+             * @description written by the viewer
+             */
+            mine: boolean;
+            /** Seq */
+            seq: number;
+            /** @description MS-5: read once the other side has read it */
+            status: components["schemas"]["MessageStatus"];
+            /** Text */
+            text: string;
+            /** Thread Id */
+            thread_id: string;
+        };
         /**
          * FirmSettings
          * @description The firm-wide switches (spec "Who is who"), with the product's defaults.
@@ -632,6 +873,107 @@ export interface components {
              */
             show_content_in_client_emails: boolean;
         };
+        /**
+         * FirmThreadView
+         * @example {
+         *       "account_id": "acct-babbage",
+         *       "account_name": "Babbage Engines Ltd",
+         *       "audience": "firm",
+         *       "client_read_seq": 1,
+         *       "created_at": "2026-11-23T10:00:00Z",
+         *       "creator": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant",
+         *         "user_id": "u-ada"
+         *       },
+         *       "documents": 0,
+         *       "firm_read_seq": 2,
+         *       "last_activity_at": "2026-11-23T10:05:00Z",
+         *       "last_author": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant",
+         *         "user_id": "u-ada"
+         *       },
+         *       "mentioned_user_ids": [
+         *         "u-grace"
+         *       ],
+         *       "seq": 2,
+         *       "status": "active",
+         *       "subject": "Year-end receipts",
+         *       "tasks_done": 0,
+         *       "tasks_total": 0,
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+         *       "unread": 1
+         *     }
+         */
+        FirmThreadView: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Account Name
+             * @description the client account's name (set on reads and lists)
+             */
+            account_name?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "firm";
+            /**
+             * Client Read Seq
+             * @description how far the account's client users have read
+             */
+            client_read_seq: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            creator: components["schemas"]["Author"];
+            /**
+             * Documents
+             * @default 0
+             */
+            documents: number;
+            /**
+             * Firm Read Seq
+             * @description how far the firm's team has read
+             */
+            firm_read_seq: number;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            last_author: components["schemas"]["Author"];
+            /** Mentioned User Ids */
+            mentioned_user_ids: string[];
+            /**
+             * Seq
+             * @description how many messages the thread holds; numbers them
+             */
+            seq: number;
+            status: components["schemas"]["ThreadStatus"];
+            /** Subject */
+            subject: string;
+            /**
+             * Tasks Done
+             * @default 0
+             */
+            tasks_done: number;
+            /**
+             * Tasks Total
+             * @default 0
+             */
+            tasks_total: number;
+            /** Thread Id */
+            thread_id: string;
+            /**
+             * Unread
+             * @description the viewer's unread messages in the thread
+             */
+            unread: number;
+        };
         /** FirmUserChanges */
         FirmUserChanges: {
             /**
@@ -644,11 +986,6 @@ export interface components {
             /** Rights */
             rights?: components["schemas"]["Right"][] | null;
             role?: components["schemas"]["Role"] | null;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * InvitationAcceptance
@@ -681,6 +1018,20 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /**
+         * MentionableUser
+         * @description A firm user a composer may @mention: the name to show and the id to send, no more.
+         * @example {
+         *       "name": "Grace Bookkeeper",
+         *       "user_id": "u-grace"
+         *     }
+         */
+        MentionableUser: {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: string;
+        };
         /** MessagePage */
         MessagePage: {
             /** Cursor */
@@ -693,31 +1044,7 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "sent" | "read";
-        /** MessageView */
-        MessageView: {
-            author: components["schemas"]["Author"];
-            /** Client Id */
-            client_id: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Html */
-            html: string;
-            /**
-             * Mentions
-             * @default []
-             */
-            mentions: string[];
-            /** Seq */
-            seq: number;
-            status: components["schemas"]["MessageStatus"];
-            /** Text */
-            text: string;
-            /** Thread Id */
-            thread_id: string;
-        };
+        MessageView: components["schemas"]["FirmMessageView"] | components["schemas"]["ClientMessageView"];
         /** NewAccount */
         NewAccount: {
             /** Name */
@@ -754,7 +1081,14 @@ export interface components {
             /** @default member */
             role: components["schemas"]["Role"];
         };
-        /** NewMessage */
+        /**
+         * NewMessage
+         * @example {
+         *       "body": "<p>Receipts attached</p>",
+         *       "client_id": "msg-7f3a9c01",
+         *       "mentions": []
+         *     }
+         */
         NewMessage: {
             /**
              * Body
@@ -769,7 +1103,17 @@ export interface components {
             /** Mentions */
             mentions?: string[];
         };
-        /** NewThread */
+        /**
+         * NewThread
+         * @example {
+         *       "account_id": "acct-babbage",
+         *       "message": {
+         *         "body": "<p>Please send them</p>",
+         *         "client_id": "msg-1c2d3e4f"
+         *       },
+         *       "subject": "Year-end receipts"
+         *     }
+         */
         NewThread: {
             /** Account Id */
             account_id: string;
@@ -789,6 +1133,42 @@ export interface components {
          * @enum {string}
          */
         PrincipalKind: "firm_user" | "client_user";
+        /**
+         * Problem
+         * @description RFC 9457 problem details, with our stable `code` and, for invalid input, `errors`.
+         */
+        Problem: {
+            /**
+             * Code
+             * @example invalid_input
+             */
+            code: string;
+            /**
+             * Detail
+             * @example subject: String should have at least 1 character
+             */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["FieldProblem"][] | null;
+            /**
+             * Status
+             * @example 422
+             */
+            status: number;
+            /**
+             * Title
+             * @example The input is not valid
+             */
+            title: string;
+            /**
+             * Type
+             * @example tag:firmchat,2026:problem:invalid_input
+             */
+            type: string;
+        };
         /** ReadUpTo */
         ReadUpTo: {
             /**
@@ -814,66 +1194,6 @@ export interface components {
             /** Show Content In Client Emails */
             show_content_in_client_emails?: boolean | null;
         };
-        /** Thread */
-        Thread: {
-            /** Account Id */
-            account_id: string;
-            /**
-             * Client Read Seq
-             * @default 0
-             */
-            client_read_seq: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            creator: components["schemas"]["Author"];
-            /**
-             * Documents
-             * @default 0
-             */
-            documents: number;
-            /** Firm Id */
-            firm_id: string;
-            /**
-             * Firm Read Seq
-             * @default 0
-             */
-            firm_read_seq: number;
-            /**
-             * Last Activity At
-             * Format: date-time
-             */
-            last_activity_at: string;
-            last_author: components["schemas"]["Author"];
-            /**
-             * Mentioned User Ids
-             * @default []
-             */
-            mentioned_user_ids: string[];
-            /**
-             * Seq
-             * @description how many messages the thread holds; numbers them
-             */
-            seq: number;
-            /** @default active */
-            status: components["schemas"]["ThreadStatus"];
-            /** Subject */
-            subject: string;
-            /**
-             * Tasks Done
-             * @default 0
-             */
-            tasks_done: number;
-            /**
-             * Tasks Total
-             * @default 0
-             */
-            tasks_total: number;
-            /** Thread Id */
-            thread_id: string;
-        };
         /** ThreadPage */
         ThreadPage: {
             /** Cursor */
@@ -886,71 +1206,7 @@ export interface components {
          * @enum {string}
          */
         ThreadStatus: "active" | "archived";
-        /**
-         * ThreadView
-         * @description A thread as one viewer sees it: with their unread count.
-         */
-        ThreadView: {
-            /** Account Id */
-            account_id: string;
-            /**
-             * Client Read Seq
-             * @default 0
-             */
-            client_read_seq: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            creator: components["schemas"]["Author"];
-            /**
-             * Documents
-             * @default 0
-             */
-            documents: number;
-            /** Firm Id */
-            firm_id: string;
-            /**
-             * Firm Read Seq
-             * @default 0
-             */
-            firm_read_seq: number;
-            /**
-             * Last Activity At
-             * Format: date-time
-             */
-            last_activity_at: string;
-            last_author: components["schemas"]["Author"];
-            /**
-             * Mentioned User Ids
-             * @default []
-             */
-            mentioned_user_ids: string[];
-            /**
-             * Seq
-             * @description how many messages the thread holds; numbers them
-             */
-            seq: number;
-            /** @default active */
-            status: components["schemas"]["ThreadStatus"];
-            /** Subject */
-            subject: string;
-            /**
-             * Tasks Done
-             * @default 0
-             */
-            tasks_done: number;
-            /**
-             * Tasks Total
-             * @default 0
-             */
-            tasks_total: number;
-            /** Thread Id */
-            thread_id: string;
-            /** Unread */
-            unread: number;
-        };
+        ThreadView: components["schemas"]["FirmThreadView"] | components["schemas"]["ClientThreadView"];
         /** UserPage */
         UserPage: {
             /** Cursor */
@@ -974,19 +1230,6 @@ export interface components {
             role: components["schemas"]["Role"];
             /** User Id */
             user_id: string;
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** WebSocketTicket */
         WebSocketTicket: {
@@ -1025,13 +1268,82 @@ export interface operations {
                     "application/json": components["schemas"]["AccountPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1058,13 +1370,136 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1089,13 +1524,82 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1124,13 +1628,136 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1155,13 +1782,82 @@ export interface operations {
                     "application/json": components["schemas"]["ContactView"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1190,13 +1886,136 @@ export interface operations {
                     "application/json": components["schemas"]["ContactView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1220,13 +2039,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1256,13 +2144,136 @@ export interface operations {
                     "application/json": components["schemas"]["ContactView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1288,13 +2299,136 @@ export interface operations {
                     "application/json": components["schemas"]["ContactView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1324,13 +2458,82 @@ export interface operations {
                     "application/json": components["schemas"]["ThreadPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1358,13 +2561,82 @@ export interface operations {
                     "application/json": components["schemas"]["AccountChatsPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1389,6 +2661,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     accept_invitation_invitations_accept_post: {
@@ -1411,13 +2707,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1438,6 +2803,182 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mentionable_users_mentionable_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionableUser"][];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1464,13 +3005,82 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1495,13 +3105,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1522,6 +3201,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FirmSettings"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1548,13 +3305,136 @@ export interface operations {
                     "application/json": components["schemas"]["FirmSettings"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1582,13 +3462,82 @@ export interface operations {
                     "application/json": components["schemas"]["ThreadPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1615,13 +3564,136 @@ export interface operations {
                     "application/json": components["schemas"]["ThreadView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1646,13 +3718,82 @@ export interface operations {
                     "application/json": components["schemas"]["ThreadView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1675,13 +3816,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1703,16 +3913,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Thread"];
+                    "application/json": components["schemas"]["ThreadView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1741,13 +4074,82 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1776,13 +4178,136 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1807,13 +4332,82 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1839,16 +4433,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Thread"];
+                    "application/json": components["schemas"]["ThreadView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1870,16 +4587,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Thread"];
+                    "application/json": components["schemas"]["ThreadView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1905,13 +4745,82 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1938,13 +4847,136 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1969,13 +5001,82 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2004,13 +5105,136 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2034,13 +5258,136 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2064,13 +5411,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2091,6 +5507,138 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebSocketTicket"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -50,6 +50,7 @@ _MESSAGE = {
     "text": "Please send the receipts",
     "created_at": "2026-11-23T10:05:00Z",
     "status": "sent",
+    "mine": False,
 }
 
 
@@ -126,6 +127,7 @@ class _MessageBase(_View):
     text: str
     created_at: datetime
     status: MessageStatus = Field(description="MS-5: read once the other side has read it")
+    mine: bool = Field(description="written by the viewer")
 
 
 class FirmMessageView(_MessageBase):
@@ -194,6 +196,7 @@ def message_view(message: Message, thread: Thread, viewer: Principal) -> Message
         "text": message.text,
         "created_at": message.created_at,
         "status": message.status_in(thread),
+        "mine": message.author.user_id == viewer.user_id,
     }
     if viewer.is_firm_user:
         return FirmMessageView.model_validate(
