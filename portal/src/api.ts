@@ -6,7 +6,6 @@ import type { PortalConfig } from "./config";
 type Schemas = components["schemas"];
 export type Me = Schemas["Me"];
 export type ThreadView = Schemas["ThreadView"];
-export type Thread = Schemas["Thread"];
 export type MessageView = Schemas["MessageView"];
 export type AccountChats = Schemas["AccountChats"];
 export type AccountView = Schemas["AccountView"];
@@ -85,9 +84,9 @@ export class Api {
       client_id: crypto.randomUUID(),
       body,
     });
-  read = (id: string) => this.call<Thread>("POST", `/threads/${encodeURIComponent(id)}/read`, {});
-  archive = (id: string) => this.call<Thread>("POST", `/threads/${encodeURIComponent(id)}/archive`);
-  reopen = (id: string) => this.call<Thread>("POST", `/threads/${encodeURIComponent(id)}/reopen`);
+  read = (id: string) => this.call<ThreadView>("POST", `/threads/${encodeURIComponent(id)}/read`, {});
+  archive = (id: string) => this.call<ThreadView>("POST", `/threads/${encodeURIComponent(id)}/archive`);
+  reopen = (id: string) => this.call<ThreadView>("POST", `/threads/${encodeURIComponent(id)}/reopen`);
   remove = (id: string) => this.call<void>("DELETE", `/threads/${encodeURIComponent(id)}`);
   printable = (id: string) => this.call<string>("GET", `/threads/${encodeURIComponent(id)}/print`);
   create = (accountId: string, subject: string, body: string) =>

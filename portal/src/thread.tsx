@@ -10,8 +10,10 @@ import { isFirm, navigate, useSession } from "./session";
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SENT_EVERY_MS = 2500;
 
-/** MS-5: read once anyone on the other side has read it. */
+/** MS-5: read once anyone on the other side has read it. A client is told the status (and
+ * how far its side's messages show read); the firm sees both sides' read positions. */
 function status(message: MessageView, thread: ThreadView): "read" | "sent" {
+  if (thread.audience === "client") return message.status;
   const otherSide = message.author.kind === "firm_user" ? thread.client_read_seq : thread.firm_read_seq;
   return message.seq <= (otherSide ?? 0) ? "read" : "sent";
 }
@@ -94,10 +96,17 @@ export function ThreadPage({ threadId }: { threadId: string }) {
         setThread((known) => (known ? { ...known, ...(frame.thread as ThreadView), unread: 0 } : known));
         add(message);
         setTyping(null);
-        if (message.author.user_id !== me.user_id) markRead();
+        if (!message.mine) markRead();
+      } else if (frame.type === "read" && frame.audience === "client") {
+        const upTo = frame.read_up_to as number;
+        setMessages((known) =>
+          known.map((one) =>
+            one.author.kind === "client_user" && one.seq <= upTo ? { ...one, status: "read" } : one,
+          ),
+        );
       } else if (frame.type === "read") {
         setThread((known) =>
-          known
+          known?.audience === "firm"
             ? {
                 ...known,
                 client_read_seq: frame.client_read_seq as number,
@@ -211,7 +220,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       </header>
       <ol class="messages" aria-label="Messages" aria-live="polite">
         {messages.map((message) => (
-          <Message key={message.seq} message={message} thread={thread} mine={message.author.user_id === me.user_id} />
+          <Message key={message.seq} message={message} thread={thread} mine={message.mine} />
         ))}
       </ol>
       <p class="typing" aria-live="polite">
