@@ -6,7 +6,7 @@ The DynamoDB adapters in `firmchat.adapters` implement them; tests may pass fake
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from firmchat.domain.events import Event
 from firmchat.domain.paging import Page
