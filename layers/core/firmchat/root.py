@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from firmchat.services.messages import Messages
     from firmchat.services.people import PeopleAdmin
     from firmchat.services.realtime import Broadcast
+    from firmchat.services.socket_actions import SocketActions
     from firmchat.services.threads import Threads
 
 
@@ -144,6 +145,12 @@ class Root:
         from firmchat.services.messages import Messages  # noqa: PLC0415
 
         return Messages(self.thread_store, self.directory, self.broadcast, self.clock)
+
+    @cached_property
+    def socket_actions(self) -> "SocketActions":
+        from firmchat.services.socket_actions import SocketActions  # noqa: PLC0415
+
+        return SocketActions(self.messages)
 
 
 @cache
