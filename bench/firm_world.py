@@ -20,7 +20,6 @@ from moto import mock_aws
 from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.config import Settings
 from firmchat.domain.caller import Caller
-from firmchat.domain.events import Event
 from firmchat.domain.people import Contact
 from firmchat.domain.principal import Principal, Role
 from firmchat.domain.threads import NewMessage, NewThread
@@ -32,6 +31,7 @@ from localcloud.lambdas import function_specs
 from localcloud.provision import create_tables
 from localcloud.template import Resolver, load_template, resources_of_type
 from testkit.aws_calls import Calls, recorder
+from testkit.fakes import FakeEvents
 from testkit.people import Seeder
 
 __all__ = ["Calls", "FirmWorld", "Services", "Size", "aws_account", "recorder"]
@@ -74,21 +74,15 @@ def aws_account() -> Iterator[Resolver]:
         yield resolver
 
 
-class _Silent:
-    """Events that go nowhere: seeding is not what is measured."""
-
-    def publish(self, event: Event, exclude_user_id: str | None = None) -> None:
-        return None
-
-
 class Services(Root):
     """The core's services on their real adapters, from the composition root as the
-    functions build them, plus thread and message services whose events go nowhere."""
+    functions build them, plus thread and message services whose events are only recorded
+    (seeding is not what is measured)."""
 
     def __init__(self) -> None:
         super().__init__(Settings({**os.environ, "PORTAL_ORIGIN": "https://portal.example"}))
-        self.quiet_threads = Threads(self.thread_store, self.directory, _Silent(), self.clock)
-        self.quiet_messages = Messages(self.thread_store, self.directory, _Silent(), self.clock)
+        self.quiet_threads = Threads(self.thread_store, self.directory, FakeEvents(), self.clock)
+        self.quiet_messages = Messages(self.thread_store, self.directory, FakeEvents(), self.clock)
 
 
 @dataclass(frozen=True)

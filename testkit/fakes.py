@@ -1,7 +1,9 @@
-"""Typed fakes of the core's small ports (firmchat.ports: the clock, the connections and
-their pusher, events, the mailer), for tests and benchmarks that want the service without
-the adapter. Each records what it was asked, in the shape a test reads back."""
+"""Typed fakes of the core's ports (firmchat.ports: the clock, the connections and their
+pusher, events, the mailer, the people directory), for tests and benchmarks that want the
+service without the adapter. Each records what it was asked, in the shape a test reads
+back. The stores' ports have no fake: their tests run on the real store against moto."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -80,3 +82,28 @@ class FakeMailer:
 
     def send(self, to: str, subject: str, text: str) -> None:
         self.sent.append((to, subject, text))
+
+
+@dataclass
+class FakeDirectory:
+    """One firm's accounts (whether each can receive chats) and active firm users."""
+
+    firm_id: str
+    accounts: dict[str, bool] = field(default_factory=dict)
+    firm_users: frozenset[str] = frozenset()
+
+    def account_can_receive_chats(self, firm_id: str, account_id: str) -> bool | None:
+        return self.accounts.get(account_id) if firm_id == self.firm_id else None
+
+    def account_exists(self, firm_id: str, account_id: str) -> bool:
+        return firm_id == self.firm_id and account_id in self.accounts
+
+    def account_names(self, firm_id: str, account_ids: Iterable[str]) -> dict[str, str]:
+        if firm_id != self.firm_id:
+            return {}
+        return {
+            account: f"Name of {account}" for account in account_ids if account in self.accounts
+        }
+
+    def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
+        return frozenset(user_ids) & self.firm_users if firm_id == self.firm_id else frozenset()

@@ -57,7 +57,7 @@ def test_tickets_beyond_the_minute_s_limit_are_a_429(demo_owner, lambda_function
 
     assert [answer.status for answer in answers[:-1]] == [201] * TICKETS_PER_MINUTE
     assert answers[-1].status == 429
-    assert "WebSocket tickets a minute" in answers[-1].body["message"]
+    assert "WebSocket tickets a minute" in answers[-1].body["detail"]
 
 
 def test_the_firm_s_connections_are_read_past_one_page(core_settings):

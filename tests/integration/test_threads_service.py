@@ -18,7 +18,7 @@ from firmchat.adapters.aws import dynamodb
 from firmchat.adapters.items.threads import message_item, thread_item
 from firmchat.adapters.threads import DynamoThreadStore
 from firmchat.domain import keys
-from firmchat.domain.events import Event
+from firmchat.domain.events import MessagePosted, Typing
 from firmchat.domain.paging import page_size
 from firmchat.domain.principal import Principal, PrincipalKind, Right, Role
 from firmchat.domain.threads import (
@@ -35,7 +35,7 @@ from firmchat.root import Root
 from firmchat.services.messages import TYPING_INTERVAL, Messages
 from firmchat.services.threads import Threads
 from localcloud.template import Resolver
-from testkit.fakes import FakeClock
+from testkit.fakes import FakeClock, FakeDirectory, FakeEvents
 
 FIRM, OTHER_FIRM = "firm-a", "firm-b"
 OWNER = Principal(
@@ -69,38 +69,19 @@ CLIENT = Principal(
 STRANGER = OWNER.model_copy(update={"firm_id": OTHER_FIRM, "user_id": "u-stranger"})
 
 
-class FakeDirectory:
-    def __init__(self) -> None:
-        self.accounts = {"acc-1": True, "acc-2": True, "acc-silent": False}
-
-    def account_can_receive_chats(self, firm_id, account_id):
-        return self.accounts.get(account_id) if firm_id == FIRM else None
-
-    def account_exists(self, firm_id, account_id):
-        return firm_id == FIRM and account_id in self.accounts
-
-    def account_names(self, firm_id, account_ids):
-        return {
-            account: f"Name of {account}" for account in account_ids if account in self.accounts
-        }
-
-    def firm_user_ids(self, firm_id, user_ids):
-        return frozenset(set(user_ids) & {"u-owner", "u-member", "u-all"})
-
-
-class RecordingEvents:
-    def __init__(self) -> None:
-        self.published: list[tuple[str, Event]] = []
-
-    def publish(self, event, exclude_user_id=None):
-        self.published.append((event.thread.account_id, event))
+def fake_directory() -> FakeDirectory:
+    return FakeDirectory(
+        firm_id=FIRM,
+        accounts={"acc-1": True, "acc-2": True, "acc-silent": False},
+        firm_users=frozenset({"u-owner", "u-member", "u-all"}),
+    )
 
 
 @pytest.fixture
 def world(core_settings):
-    store, events = Root().thread_store, RecordingEvents()
+    store, events = Root().thread_store, FakeEvents()
     clock = FakeClock(tick=timedelta(seconds=1))
-    directory = FakeDirectory()
+    directory = fake_directory()
     return (
         Threads(store, directory, events, clock),
         Messages(store, directory, events, clock),
@@ -145,7 +126,7 @@ def test_a_thread_is_created_listed_read_and_answered(world):
     assert [m.text for m in page.items] == ["Thanks, sent", "Hello"]
     # The client replied, so the firm's first message was read by the account (MS-5).
     assert [m.status for m in page.items] == [MessageStatus.SENT, MessageStatus.READ]
-    assert [event.type for _, event in events.published] == ["thread_created", "message"]
+    assert [event.type for event in events.published] == ["thread_created", "message"]
 
 
 def test_marking_read_clears_unread_per_thread_and_per_account_and_flips_the_status(world):
@@ -210,8 +191,8 @@ def test_delete_removes_every_item_of_the_thread_for_good(world, core_settings):
         {"acc-1": 0},
         {"acc-1": 0},
     ]
-    assert events.published[-1][1].type == "thread_deleted"
-    assert events.published[-1][1].thread.thread_id == view.thread_id
+    assert events.published[-1].type == "thread_deleted"
+    assert events.published[-1].thread.thread_id == view.thread_id
 
 
 def test_the_firm_wide_list_holds_what_each_viewer_may_see(world):
@@ -514,13 +495,11 @@ def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thre
     threads, _, events = world
     view, _ = threads.create(OWNER, new_thread())
     clock = FakeClock(at=datetime(2026, 1, 1, tzinfo=UTC))
-    store, directory = Root().thread_store, FakeDirectory()
+    store, directory = Root().thread_store, fake_directory()
     messages = Messages(store, directory, events, clock)
 
     def typing_frames() -> list[str]:
-        return [
-            frame["author"]["user_id"] for _, frame in events.published if frame["type"] == "typing"
-        ]
+        return [event.author.user_id for event in events.published if isinstance(event, Typing)]
 
     for _ in range(5):
         messages.typing(CLIENT, view.thread_id)
@@ -535,7 +514,7 @@ def test_typing_signals_are_relayed_at_most_once_an_interval_per_person_and_thre
 def test_a_retry_racing_the_original_send_makes_one_message_one_201_and_one_push(world):
     threads, _, events = world
     view, _ = threads.create(OWNER, new_thread())
-    store, directory = Root().thread_store, FakeDirectory()
+    store, directory = Root().thread_store, fake_directory()
     retry = Messages(store, directory, events, FakeClock())
     sent = new_message("<p>Once</p>")
     answers: list[tuple[int, bool]] = []
@@ -554,6 +533,6 @@ def test_a_retry_racing_the_original_send_makes_one_message_one_201_and_one_push
     answers.append((message.seq, created))
 
     assert answers == [(2, True), (2, False)]
-    pushed = [frame for _, frame in events.published if frame["type"] == "message"]
-    assert [frame["message"]["seq"] for frame in pushed] == [2]
+    pushed = [event for event in events.published if isinstance(event, MessagePosted)]
+    assert [event.message.seq for event in pushed] == [2]
     assert threads.get(OWNER, view.thread_id).seq == 2
