@@ -19,6 +19,7 @@ from testkit.aws_calls import Calls, recorder
 from testkit.people import Seeder
 
 EVENTS_DIR = REPO_ROOT / "events"
+DOCUMENTS_BUCKET = "firmchat-documents-test"
 
 # Set before any boto3 client exists: no test may reach a real AWS account.
 os.environ.update(
@@ -49,8 +50,11 @@ def aws(template: dict[str, Any]) -> Iterator[Resolver]:
     """moto in this process, holding the template's tables, user pool and sender identity;
     yields the resolver of names."""
     with mock_aws():
-        resolver = Resolver(template, refs={"WebSocketApi": "localws"})
+        resolver = Resolver(
+            template, refs={"WebSocketApi": "localws", "DocumentsBucket": DOCUMENTS_BUCKET}
+        )
         create_tables(resolver, boto3.client("dynamodb"))
+        boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
         create_user_pools(resolver, boto3.client("cognito-idp"))
         create_email_identities(resolver, boto3.client("sesv2"))
         yield resolver

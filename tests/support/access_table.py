@@ -25,23 +25,24 @@ COLUMNS = (
     Operation.CHECK_TASK,
     Operation.ATTACH_DOCUMENT,
     Operation.SEE_DOCUMENT,
+    Operation.MANAGE_FOLDERS,
     Operation.ADMINISTER,
     Operation.MANAGE_OWNERS,
 )
 
 # persona: (role or client, relationship to the target)   decisions in COLUMNS order
 ROWS: dict[str, tuple[Decision, ...]] = {
-    "owner": (A, A, A, A, A, A, A, A, A, A, A),
-    "admin": (A, A, A, A, A, A, A, A, A, A, F),
-    "member_assigned": (A, A, A, A, A, A, A, F, A, F, F),
-    "member_assigned_with_documents": (A, A, A, A, A, A, A, A, A, F, F),
-    "member_all_accounts": (A, A, A, A, A, A, A, F, A, F, F),
-    "member_unassigned": (N, N, N, N, N, N, N, N, N, F, F),
-    "member_mentioned": (N, N, A, A, F, A, A, F, A, F, F),
-    "client_of_account": (A, A, A, A, F, F, A, A, A, F, F),
-    "client_of_account_replies_only": (A, F, A, A, F, F, A, A, A, F, F),
-    "client_of_other_account": (N, N, N, N, N, N, N, N, N, F, F),
-    "other_firm_owner": (N, N, N, N, N, N, N, N, N, A, A),
+    "owner": (A, A, A, A, A, A, A, A, A, A, A, A),
+    "admin": (A, A, A, A, A, A, A, A, A, A, A, F),
+    "member_assigned": (A, A, A, A, A, A, A, F, A, F, F, F),
+    "member_assigned_with_documents": (A, A, A, A, A, A, A, A, A, A, F, F),
+    "member_all_accounts": (A, A, A, A, A, A, A, F, A, F, F, F),
+    "member_unassigned": (N, N, N, N, N, N, N, N, N, N, F, F),
+    "member_mentioned": (N, N, A, A, F, A, A, F, A, N, F, F),
+    "client_of_account": (A, A, A, A, F, F, A, A, A, F, F, F),
+    "client_of_account_replies_only": (A, F, A, A, F, F, A, A, A, F, F, F),
+    "client_of_other_account": (N, N, N, N, N, N, N, N, N, N, F, F),
+    "other_firm_owner": (N, N, N, N, N, N, N, N, N, N, A, A),
 }
 
 EXPECTED: dict[tuple[str, Operation], Decision] = {

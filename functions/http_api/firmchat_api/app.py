@@ -18,6 +18,7 @@ from firmchat.responses import PROBLEM_CONTENT_TYPE, error_body, status_for
 from firmchat_api.openapi import describe_errors
 from firmchat_api.routes import (
     accounts,
+    documents,
     health,
     invitations,
     me,
@@ -98,7 +99,17 @@ def create_app() -> FastAPI:
     app.add_exception_handler(FirmchatError, _domain_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
-    for module in (health, me, tickets, settings, users, accounts, invitations, threads):
+    for module in (
+        health,
+        me,
+        tickets,
+        settings,
+        users,
+        accounts,
+        invitations,
+        threads,
+        documents,
+    ):
         app.include_router(module.router)
     describe_errors(app)
     return app

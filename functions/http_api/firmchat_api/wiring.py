@@ -10,3 +10,4 @@ threads = root().threads
 messages = root().messages
 directory = root().directory
 tickets = root().tickets
+documents = root().documents

@@ -179,7 +179,9 @@ def create_email_identities(resolver: Resolver, sesv2: "SESV2Client") -> None:
 def create_queues(resolver: Resolver, aws: LocalAws) -> None:
     """Queues with their attributes; `!Ref` yields the URL, `!GetAtt .Arn` the ARN."""
     sqs = aws.session.client("sqs", endpoint_url=aws.endpoint)
-    for logical_id, properties in _of_type(resolver, "AWS::SQS::Queue").items():
+    # One at a time, in the template's order: a queue's redrive policy names one before it.
+    for logical_id, resource in resources_of_type(resolver.template, "AWS::SQS::Queue").items():
+        properties = resolver.resolve(resource.get("Properties", {}))
         name = properties.get("QueueName", _physical_name(logical_id))
         attributes: dict[Any, str] = {
             key: str(value).lower() if isinstance(value, bool) else str(value)
@@ -243,9 +245,10 @@ def create_schedule_groups(resolver: Resolver, aws: LocalAws) -> None:
 def provision(resolver: Resolver, aws: LocalAws) -> None:
     """Every resource moto can hold, in the order their references need."""
     create_tables(resolver, aws.session.client("dynamodb", endpoint_url=aws.endpoint))
-    create_buckets(resolver, aws)
     create_user_pools(resolver, aws.session.client("cognito-idp", endpoint_url=aws.endpoint))
     create_email_identities(resolver, aws.session.client("sesv2", endpoint_url=aws.endpoint))
     create_queues(resolver, aws)
     name_unprovisioned(resolver)
+    # The bucket's notification names a queue and its policy the scanner's role.
+    create_buckets(resolver, aws)
     create_schedule_groups(resolver, aws)

@@ -43,6 +43,8 @@ class Settings:
     sender_address = _Required("SENDER_ADDRESS")
     portal_origin = _Required("PORTAL_ORIGIN")
     api_stage = _Required("API_STAGE")
+    documents_bucket = _Required("DOCUMENTS_BUCKET")
+    malware_scanning = _Required("MALWARE_SCANNING")
 
     def __init__(self, environment: Mapping[str, str] | None = None) -> None:
         self.environment = os.environ if environment is None else environment

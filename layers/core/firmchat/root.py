@@ -16,14 +16,17 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
     from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
+    from firmchat.adapters.documents import DynamoDocumentStore
     from firmchat.adapters.identity import CognitoIdentity
     from firmchat.adapters.mail import SesMailer
+    from firmchat.adapters.objects import S3ObjectStore
     from firmchat.adapters.people import DynamoPeopleStore
     from firmchat.adapters.threads import DynamoThreadStore
     from firmchat.adapters.tickets import TicketStore
     from firmchat.ports.clock import Clock
     from firmchat.services.audience import Audience
     from firmchat.services.directory import PeopleDirectory
+    from firmchat.services.documents import Documents
     from firmchat.services.identity import Authenticator
     from firmchat.services.invitations import Invitations
     from firmchat.services.messages import Messages
@@ -91,6 +94,18 @@ class Root:
 
         return SesMailer(self.settings.sender_address, aws.sesv2())
 
+    @cached_property
+    def document_store(self) -> "DynamoDocumentStore":
+        from firmchat.adapters.documents import DynamoDocumentStore  # noqa: PLC0415
+
+        return DynamoDocumentStore(self.table)
+
+    @cached_property
+    def objects(self) -> "S3ObjectStore":
+        from firmchat.adapters.objects import S3ObjectStore  # noqa: PLC0415
+
+        return S3ObjectStore(self.settings.documents_bucket, aws.s3())
+
     # ------------------------------------------------------------ services
     @cached_property
     def authenticator(self) -> "Authenticator":
@@ -151,6 +166,14 @@ class Root:
         from firmchat.services.socket_actions import SocketActions  # noqa: PLC0415
 
         return SocketActions(self.messages)
+
+    @cached_property
+    def documents(self) -> "Documents":
+        from firmchat.services.documents import Documents  # noqa: PLC0415
+
+        return Documents(
+            self.document_store, self.thread_store, self.directory, self.objects, self.broadcast
+        )
 
 
 @cache

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
 
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 4})
@@ -33,3 +34,9 @@ def cognito() -> "CognitoIdentityProviderClient":
 @cache
 def sesv2() -> "SESV2Client":
     return boto3.client("sesv2", config=_CONFIG)
+
+
+@cache
+def s3() -> "S3Client":
+    # Signature version 4 for every presigned form and link (the bucket policy requires it).
+    return boto3.client("s3", config=_CONFIG.merge(Config(signature_version="s3v4")))

@@ -167,3 +167,19 @@ def chat_accounts_partition(firm_id: str) -> str:
 def account_reads_partition(firm_id: str, user_id: str) -> str:
     """One item per account: how many of its messages the user has read."""
     return f"FIRM#{firm_id}#READS#{user_id}"
+
+
+# ---------------------------------------------------------------- documents
+# docs/data-model.md, "Documents". Folders sit in the account's collection, documents in
+# their thread's, so a thread's purge takes its documents with it.
+
+FOLDER_PREFIX = "FOLDER#"
+DOCUMENT_PREFIX = "DOC#"
+
+
+def folder_sort_key(folder_id: str) -> str:
+    return f"{FOLDER_PREFIX}{folder_id}"
+
+
+def document_sort_key(document_id: str) -> str:
+    return f"{DOCUMENT_PREFIX}{document_id}"

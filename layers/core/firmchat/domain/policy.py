@@ -1,6 +1,8 @@
 """The one access policy: every "may this principal do that?" in firmchat is answered here.
 
-Spec CH-2 (who may create a thread), CH-7 (who may see one), DC-1 (who may attach), TK-2
+Spec CH-2 (who may create a thread), CH-7 (who may see one), DC-1 (who may attach) and
+DC-2/DC-3 (who manages the client's folders; `folder_visible` says which folders a client
+sees), TK-2
 (who may check and manage tasks) and the administration of the firm, in one module. HTTP
 routes, WebSocket actions, lists, push recipient lists and email audiences all ask it, so a
 read check and a push can never disagree.
@@ -48,8 +50,9 @@ class Operation(StrEnum):
     MANAGE_THREAD = "manage_thread"  # archive, reopen, delete, reminders, linked jobs
     MANAGE_TASKS = "manage_tasks"  # add, reorder, delete, resend client tasks
     CHECK_TASK = "check_task"  # check and uncheck
-    ATTACH_DOCUMENT = "attach_document"
-    SEE_DOCUMENT = "see_document"
+    ATTACH_DOCUMENT = "attach_document"  # upload into the thread, delete its documents
+    SEE_DOCUMENT = "see_document"  # list, download and view the thread's documents
+    MANAGE_FOLDERS = "manage_folders"  # the account's top-level folders and their access
     ADMINISTER = "administer"  # users, assignments, accounts, contacts, settings
     MANAGE_OWNERS = "manage_owners"  # grant, change or remove the owner role
 
@@ -84,16 +87,22 @@ class AccountScope(BaseModel):
     account_ids: frozenset[str] = frozenset()
 
 
-ACCOUNT_OPERATIONS = frozenset({Operation.SEE_ACCOUNT, Operation.CREATE_THREAD})
+ACCOUNT_OPERATIONS = frozenset(
+    {Operation.SEE_ACCOUNT, Operation.CREATE_THREAD, Operation.MANAGE_FOLDERS}
+)
 FIRM_OPERATIONS = frozenset({Operation.ADMINISTER, Operation.MANAGE_OWNERS})
 THREAD_OPERATIONS = frozenset(Operation) - ACCOUNT_OPERATIONS - FIRM_OPERATIONS
-_FIRM_USERS_ONLY = frozenset({Operation.MANAGE_THREAD, Operation.MANAGE_TASKS})
+_FIRM_USERS_ONLY = frozenset(
+    {Operation.MANAGE_THREAD, Operation.MANAGE_TASKS, Operation.MANAGE_FOLDERS}
+)
+_NEEDS_DOCUMENTS_RIGHT = frozenset({Operation.ATTACH_DOCUMENT, Operation.MANAGE_FOLDERS})
 
 _FORBIDDEN_MESSAGES = {
     Operation.MANAGE_THREAD: "only the firm's team with access to the account may do this",
     Operation.MANAGE_TASKS: "only the firm's team may add, reorder or delete client tasks",
     Operation.CREATE_THREAD: "the firm lets clients reply only; new threads come from the firm",
     Operation.ATTACH_DOCUMENT: "attaching files needs the manage-documents right",
+    Operation.MANAGE_FOLDERS: "managing the client's folders needs the manage-documents right",
     Operation.ADMINISTER: "only the firm's owners and admins may manage the firm",
     Operation.MANAGE_OWNERS: "only an owner may grant, change or remove the owner role",
 }
@@ -159,7 +168,7 @@ def _refused(principal: Principal, operation: Operation, target: AccountFacts) -
             and operation is Operation.CREATE_THREAD
             and not principal.settings.clients_can_start_threads,
             principal.role is Role.MEMBER
-            and operation is Operation.ATTACH_DOCUMENT
+            and operation in _NEEDS_DOCUMENTS_RIGHT
             and Right.MANAGE_DOCUMENTS not in principal.rights,
         )
     )
@@ -198,6 +207,12 @@ def require(principal: Principal, operation: Operation, target: AccountFacts | N
         raise ForbiddenError(
             _FORBIDDEN_MESSAGES.get(operation, "this is not allowed for your account")
         )
+
+
+def folder_visible(principal: Principal, access: str) -> bool:
+    """DC-2: the firm's team sees every folder of an account it may see; a client user only
+    the folders not kept private."""
+    return principal.is_firm_user or access != "private"
 
 
 def audience(thread: ThreadFacts, candidates: Iterable[Principal]) -> list[Principal]:
