@@ -127,18 +127,17 @@ class DynamoDocumentStore:
             ],
         )
 
-    def arrived(self, document: Document, size: int) -> bool:
+    def arrived(self, document: Document) -> bool:
         advance = Action(
             "Update",
             {
                 "Key": _document_key(document),
-                "UpdateExpression": "SET #status = :scanning, size = :size",
+                "UpdateExpression": "SET #status = :scanning",
                 "ConditionExpression": "#status = :pending",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": {
                     ":scanning": DocumentStatus.SCANNING.value,
                     ":pending": DocumentStatus.PENDING.value,
-                    ":size": size,
                 },
             },
             _AlreadyArrivedError(),
@@ -163,9 +162,9 @@ class DynamoDocumentStore:
         }
         self._table.update_item(
             Key=_document_key(document),
-            UpdateExpression="SET #status = :status, reason = :reason, inline_type = :inline",
+            UpdateExpression="SET #status = :status, #reason = :reason, inline_type = :inline",
             ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeNames={"#status": "status", "#reason": "reason"},
             ExpressionAttributeValues=values,
         )
         return document.model_copy(

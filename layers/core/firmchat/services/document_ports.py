@@ -23,7 +23,7 @@ class DocumentStore(Protocol):
     def add_pending(self, documents: Sequence[Document]) -> None:
         """Every document item at once, or none."""
 
-    def arrived(self, document: Document, size: int) -> bool:
+    def arrived(self, document: Document) -> bool:
         """pending -> scanning and the thread's count up by one; False if it had already
         arrived (a redelivered event)."""
 

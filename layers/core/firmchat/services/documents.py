@@ -201,7 +201,7 @@ class Documents:
             return self._settled(
                 document, DocumentStatus.BLOCKED, "the file is not the size its form allowed"
             )
-        if not self._store.arrived(document, size):
+        if not self._store.arrived(document):
             return None
         scanning = document.model_copy(update={"status": DocumentStatus.SCANNING})
         self._announce(scanning, "document_added")
