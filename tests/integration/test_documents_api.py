@@ -303,3 +303,19 @@ def test_deleting_a_document_takes_it_off_the_thread_with_every_version(api, buc
     assert not versions.get("Versions")
     assert not versions.get("DeleteMarkers")
     assert api.call("GET", f"/threads/{thread}/documents/{first}/link", OWNER).status == 404
+
+
+def test_a_refused_zip_is_blocked_with_its_reason_and_nothing_unpacked(api, bucket):
+    shared = _folder(api, "Shared", "client_can_view")
+    thread = _thread(api)
+    slip = zip_of({"fine.txt": b"fine", "../../escape.txt": b"x"})
+    (form,) = _forms(api, CLIENT, thread, shared, [_file("slip.zip", slip, "application/zip")])
+    bucket.post(form, slip)
+    bucket.deliver()
+
+    listed = _documents(api, OWNER, thread)
+    assert list(listed) == ["slip.zip"]
+    assert listed["slip.zip"]["status"] == "blocked"
+    assert "parent path" in listed["slip.zip"]["reason"]
+    stored = bucket.s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET, Prefix="firms/")["Contents"]
+    assert [entry["Key"] for entry in stored] == [form["fields"]["key"]]
