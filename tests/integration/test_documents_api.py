@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from firmchat.domain.principal import Right, Role
-from localcloud.scanner import EICAR
+from localcloud.scanner import EICAR, object_created, scan
 from tests.conftest import DOCUMENTS_BUCKET
 from tests.support.api import HttpApi, SignIn
-from tests.support.documents import Bucket, form_policy, zip_of
+from tests.support.documents import ACCOUNT, REGION, Bucket, form_policy, sqs_event, zip_of
 from tests.support.people import Seeder
 
 FIRM, OTHER_FIRM = "firm-1", "firm-2"
@@ -319,3 +319,19 @@ def test_a_refused_zip_is_blocked_with_its_reason_and_nothing_unpacked(api, buck
     assert "parent path" in listed["slip.zip"]["reason"]
     stored = bucket.s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET, Prefix="firms/")["Contents"]
     assert [entry["Key"] for entry in stored] == [form["fields"]["key"]]
+
+
+def test_a_verdict_before_the_arrival_settles_the_document_once(api, bucket, lambda_function):
+    shared = _folder(api, "Shared", "client_can_view")
+    thread = _thread(api)
+    (form,) = _forms(api, CLIENT, thread, shared, [_file("receipt.pdf", PDF, "application/pdf")])
+    bucket.post(form, PDF)
+    key = form["fields"]["key"]
+    uploads = lambda_function("UploadsFunction")
+    verdict = scan(bucket.s3, DOCUMENTS_BUCKET, key, REGION, ACCOUNT)
+    arrival = object_created(DOCUMENTS_BUCKET, key, len(PDF), REGION)
+    for body in (verdict, arrival, arrival):
+        assert uploads.invoke(sqs_event(body)) == {"batchItemFailures": []}
+
+    assert _documents(api, OWNER, thread)["receipt.pdf"]["status"] == "ready"
+    assert api.call("GET", f"/threads/{thread}", OWNER).body["documents"] == 1

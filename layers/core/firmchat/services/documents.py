@@ -201,6 +201,9 @@ class Documents:
             return self._settled(
                 document, DocumentStatus.BLOCKED, "the file is not the size its form allowed"
             )
+        return self._now_arrived(document)
+
+    def _now_arrived(self, document: Document) -> Document | None:
         if not self._store.arrived(document):
             return None
         scanning = document.model_copy(update={"status": DocumentStatus.SCANNING})
@@ -213,6 +216,9 @@ class Documents:
         """The malware scan answered: blocked with the threat's name, or ready (a zip is then
         unpacked, or blocked with the reason it was refused)."""
         document = self._of_key(key)
+        if document is not None and document.status is DocumentStatus.PENDING:
+            # The queue does not keep order: a verdict may come before the arrival.
+            document = self._now_arrived(document)
         if document is None or document.status is not DocumentStatus.SCANNING:
             return None
         if blocked is not None:
