@@ -29,6 +29,7 @@ from localcloud.moto_cognito import install as answer_srp_as_aws
 from localcloud.moto_dynamodb import install as hold_volume
 from localcloud.portal import PortalConfig, name_distributions, portal_app
 from localcloud.provision import provision
+from localcloud.queues import DocumentQueues
 from localcloud.scheduler import Clock, Scheduler
 from localcloud.servers import MotoServer, bind
 from localcloud.streams import StreamPollers, StreamSource
@@ -119,6 +120,7 @@ class LocalCloud:
         self._stopping = asyncio.Event()
         self._moto: MotoServer | None = None
         self._pollers: StreamPollers | None = None
+        self._queues: DocumentQueues | None = None
         self._scheduler: Scheduler | None = None
         self._listeners: list[socket.socket] = []
         self._management: InProcessManagementApi | None = None
@@ -216,6 +218,8 @@ class LocalCloud:
         # Before any demo write, as a deployed event source mapping would be.
         self._pollers = StreamPollers(StreamSource.from_template(resolver, functions), aws)
         self._pollers.start()
+        self._queues = DocumentQueues(resolver, functions, aws)
+        self._queues.start()
         self._scheduler.start()
         ready.wait()
         if not self._loop_thread.is_alive():
@@ -311,6 +315,9 @@ class LocalCloud:
         if self._pollers is not None:
             self._pollers.stop(STOP_PART_SECONDS)
             self._pollers = None
+        if self._queues is not None:
+            self._queues.stop(STOP_PART_SECONDS)
+            self._queues = None
         if self._scheduler is not None:
             self._scheduler.stop(STOP_PART_SECONDS)
             self._scheduler = None
