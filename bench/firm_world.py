@@ -48,6 +48,7 @@ _FAKE_ACCOUNT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
 }
 
+DOCUMENTS_BUCKET = "firmchat-documents-bench"
 _USER_POOL_SETTINGS = ("UsernameAttributes", "Schema", "Policies", "AdminCreateUserConfig")
 
 
@@ -57,8 +58,11 @@ def aws_account() -> Iterator[Resolver]:
     (which include every Globals one) in the environment. Yields the resolver of names."""
     os.environ.update(_FAKE_ACCOUNT)
     with mock_aws():
-        resolver = Resolver(load_template(), refs={"WebSocketApi": "localws"})
+        resolver = Resolver(
+            load_template(), refs={"WebSocketApi": "localws", "DocumentsBucket": DOCUMENTS_BUCKET}
+        )
         create_tables(resolver, boto3.client("dynamodb"))
+        boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
         (pool_id, pool), *_ = resolver.resolve(
             resources_of_type(resolver.template, "AWS::Cognito::UserPool")
         ).items()
