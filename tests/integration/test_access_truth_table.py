@@ -16,12 +16,15 @@ the place to add them.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from firmchat.domain.documents import Folder, FolderAccess
 from firmchat.domain.policy import Decision, Operation
 from firmchat.domain.principal import PrincipalKind, Role
+from firmchat.root import Root
 from localcloud.lambdas import LocalFunction
 from testkit.aws_calls import Calls
 from testkit.people import Seeder
@@ -40,6 +43,7 @@ from tests.support.api import HttpApi, SignIn, http_event, ws_event
 from tests.support.sockets import pushed_frames
 
 SECOND_OWNER = "owner_2"
+SHARED_FOLDER = "shared"
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,31 @@ PROBES: tuple[Probe | FrameProbe, ...] = (
     Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/archive"),
     Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/reopen"),
     Probe(Operation.MANAGE_THREAD, "DELETE", "/threads/{scratch}", success=204),
+    Probe(Operation.SEE_ACCOUNT, "GET", f"/accounts/{ACCOUNT}/folders"),
+    Probe(
+        Operation.MANAGE_FOLDERS,
+        "POST",
+        f"/accounts/{ACCOUNT}/folders",
+        {"name": "Probe folder", "access": "private"},
+        success=201,
+    ),
+    Probe(
+        Operation.MANAGE_FOLDERS,
+        "PATCH",
+        f"/accounts/{ACCOUNT}/folders/{SHARED_FOLDER}",
+        {"access": "client_can_view_and_edit"},
+    ),
+    Probe(Operation.SEE_DOCUMENT, "GET", "/threads/{thread}/documents"),
+    Probe(
+        Operation.ATTACH_DOCUMENT,
+        "POST",
+        "/threads/{thread}/uploads",
+        {
+            "folder_id": SHARED_FOLDER,
+            "files": [{"name": "probe.pdf", "content_type": "application/pdf", "size": 10}],
+        },
+        success=201,
+    ),
 )
 STATUS_OF = {Decision.NOT_FOUND: 404, Decision.FORBIDDEN: 403}
 
@@ -163,6 +192,17 @@ def _seed(persona: Persona) -> None:
     # The other firm's own account has an id of its own: naming firm 1's ids from there
     # must reach nothing.
     seeder.account(OTHER_FIRM, "acct-9")
+    Root().document_store.put_folder(
+        Folder(
+            firm_id=FIRM,
+            account_id=ACCOUNT,
+            folder_id=SHARED_FOLDER,
+            name="Shared",
+            access=FolderAccess.CLIENT_CAN_VIEW,
+            created_at=datetime.now(UTC),
+        ),
+        new=True,
+    )
     seeder.firm_user(FIRM, SECOND_OWNER, f"sub-{SECOND_OWNER}", Role.OWNER)
     for other in PERSONAS.values():
         if other.role is Role.OWNER:
