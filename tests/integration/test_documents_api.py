@@ -9,10 +9,10 @@ import pytest
 
 from firmchat.domain.principal import Right, Role
 from localcloud.scanner import EICAR, object_created, scan
+from testkit.people import Seeder
 from tests.conftest import DOCUMENTS_BUCKET
 from tests.support.api import HttpApi, SignIn
 from tests.support.documents import ACCOUNT, REGION, Bucket, form_policy, sqs_event, zip_of
-from tests.support.people import Seeder
 
 FIRM, OTHER_FIRM = "firm-1", "firm-2"
 OWNER = SignIn(FIRM, "sub-owner")

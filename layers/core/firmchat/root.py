@@ -172,7 +172,12 @@ class Root:
         from firmchat.services.documents import Documents  # noqa: PLC0415
 
         return Documents(
-            self.document_store, self.thread_store, self.directory, self.objects, self.broadcast
+            self.document_store,
+            self.thread_store,
+            self.directory,
+            self.objects,
+            self.broadcast,
+            clock=self.clock,
         )
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from firmchat.adapters.dynamo import Action, Item, plain, query_page, transact
+from firmchat.adapters.dynamo import Action, plain, query_page, transact
+from firmchat.adapters.items.documents import document_item, document_key, folder_item
 from firmchat.domain import keys
 from firmchat.domain.documents import Document, DocumentStatus, Folder
 from firmchat.domain.paging import Listing, Page
@@ -23,31 +24,6 @@ if TYPE_CHECKING:
 
 # Document items a transaction may write at once (TransactWriteItems takes 100 actions).
 _MAX_PENDING = 100
-
-
-def folder_item(folder: Folder) -> Item:
-    return {
-        "PK": keys.account_partition(folder.firm_id, folder.account_id),
-        "SK": keys.folder_sort_key(folder.folder_id),
-        "kind": "folder",
-        **folder.model_dump(mode="json"),
-    }
-
-
-def document_item(document: Document) -> Item:
-    return {
-        **_document_key(document),
-        "kind": "document",
-        "key": document.key,
-        **document.model_dump(mode="json"),
-    }
-
-
-def _document_key(document: Document) -> dict[str, str]:
-    return {
-        "PK": keys.thread_partition(document.firm_id, document.thread_id),
-        "SK": keys.document_sort_key(document.document_id),
-    }
 
 
 def _thread_count(document: Document, delta: int) -> Action:
@@ -131,7 +107,7 @@ class DynamoDocumentStore:
         advance = Action(
             "Update",
             {
-                "Key": _document_key(document),
+                "Key": document_key(document),
                 "UpdateExpression": "SET #status = :scanning",
                 "ConditionExpression": "#status = :pending",
                 "ExpressionAttributeNames": {"#status": "status"},
@@ -161,7 +137,7 @@ class DynamoDocumentStore:
             ":inline": inline_type,
         }
         self._table.update_item(
-            Key=_document_key(document),
+            Key=document_key(document),
             UpdateExpression="SET #status = :status, #reason = :reason, inline_type = :inline",
             ConditionExpression="attribute_exists(PK)",
             ExpressionAttributeNames={"#status": "status", "#reason": "reason"},
@@ -172,7 +148,7 @@ class DynamoDocumentStore:
         )
 
     def remove(self, document: Document) -> None:
-        removal = Action("Delete", {"Key": _document_key(document)})
+        removal = Action("Delete", {"Key": document_key(document)})
         counted = document.status is not DocumentStatus.PENDING
         try:
             transact(self._table, [removal, _thread_count(document, -1)] if counted else [removal])

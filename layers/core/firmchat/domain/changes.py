@@ -26,6 +26,8 @@ class ItemKind(StrEnum):
     MESSAGE = "message"
     CLIENT_MESSAGE_ID = "client_message_id"
     READ_STATE = "read_state"
+    FOLDER = "folder"
+    DOCUMENT = "document"
 
 
 class ChangeEvent(StrEnum):

@@ -39,9 +39,10 @@ from firmchat.domain.principal import Principal
 from firmchat.domain.threads import Author, Thread
 from firmchat.domain.zips import ZipRefusedError, unpack
 from firmchat.errors import ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError
-from firmchat.services.document_ports import DocumentStore, ObjectStore
-from firmchat.services.thread_ports import Directory, Events, ThreadStore
-from firmchat.services.threads import Clock, utc_now, visible_thread
+from firmchat.ports.clock import Clock
+from firmchat.ports.documents import DocumentStore, ObjectStore
+from firmchat.ports.threads import Directory, Events, ThreadStore
+from firmchat.services.threads import visible_thread
 
 DOCUMENT_NOT_FOUND = "no such document in this thread"
 FOLDER_NOT_FOUND = "no such folder in this client's documents"
@@ -60,14 +61,14 @@ class Documents:
         objects: ObjectStore,
         events: Events,
         *,
-        now: Clock = utc_now,
+        clock: Clock,
     ) -> None:
         self._store = store
         self._threads = threads
         self._directory = directory
         self._objects = objects
         self._events = events
-        self._now = now
+        self._clock = clock
 
     # ------------------------------------------------------------ folders (DC-2, DC-3)
     def _account(self, principal: Principal, account_id: str, operation: Operation) -> None:
@@ -94,7 +95,7 @@ class Documents:
             folder_id=_new_id(),
             name=new.name,
             access=new.access,
-            created_at=self._now(),
+            created_at=self._clock.now(),
         )
         self._store.put_folder(folder, new=True)
         return FolderView.of(folder)
@@ -135,7 +136,7 @@ class Documents:
             raise PayloadTooLargeError(
                 f"files over {MAX_FILE_BYTES} bytes cannot be uploaded: {', '.join(too_large)}"
             )
-        now, author = self._now(), Author.of(principal)
+        now, author = self._clock.now(), Author.of(principal)
         documents = [
             Document(
                 firm_id=thread.firm_id,
@@ -243,7 +244,7 @@ class Documents:
                     "size": len(entry.data),
                     "status": DocumentStatus.PENDING,
                     "unpacked_from": archive.document_id,
-                    "created_at": self._now(),
+                    "created_at": self._clock.now(),
                 }
             )
             for entry in entries
@@ -322,7 +323,7 @@ class Documents:
             inline=inline,
             seconds=DOWNLOAD_LINK_SECONDS,
         )
-        expires_at = self._now() + timedelta(seconds=DOWNLOAD_LINK_SECONDS)
+        expires_at = self._clock.now() + timedelta(seconds=DOWNLOAD_LINK_SECONDS)
         return DownloadLink(url=url, expires_at=expires_at, inline=inline)
 
     def delete(self, principal: Principal, thread_id: str, document_id: str) -> None:

@@ -13,6 +13,7 @@ from firmchat.adapters.items.threads import (
     thread_from_item,
 )
 from firmchat.domain.changes import Change, ChangeEvent, ItemKind
+from firmchat.domain.documents import Document, Folder
 from firmchat.domain.people import ClientAccount, Contact, FirmUser, Invitation, Login
 
 MODELS: Mapping[ItemKind, Callable[[Mapping[str, Any]], BaseModel]] = {
@@ -26,6 +27,8 @@ MODELS: Mapping[ItemKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     ItemKind.THREAD: thread_from_item,
     ItemKind.DELETED_THREAD: deleted_thread_from_item,
     ItemKind.MESSAGE: message_from_item,
+    ItemKind.FOLDER: Folder.model_validate,
+    ItemKind.DOCUMENT: Document.model_validate,
 }
 
 
