@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from firmchat.adapters.dynamo import Action, plain, query_page, transact
 from firmchat.adapters.items.documents import document_item, document_key, folder_item
 from firmchat.domain import keys
+from firmchat.domain.changes import ItemKind
 from firmchat.domain.documents import Document, DocumentStatus, Folder
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.threads import Thread
@@ -35,10 +36,11 @@ def _thread_count(document: Document, delta: int) -> Action:
                 "SK": keys.THREAD,
             },
             "UpdateExpression": "ADD documents :delta",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":delta": delta},
+            "ConditionExpression": "#kind = :thread",
+            "ExpressionAttributeNames": {"#kind": "kind"},
+            "ExpressionAttributeValues": {":delta": delta, ":thread": ItemKind.THREAD.value},
         },
-        _AlreadyArrivedError(),  # the thread is gone: its purge takes the document too
+        _AlreadyArrivedError(),  # the thread is deleted: its purge takes the document too
     )
 
 
