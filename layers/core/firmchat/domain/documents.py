@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.threads import Author
 
 MAX_FILE_BYTES: Final = 100 * 1024 * 1024
@@ -126,6 +127,14 @@ class Document(BaseModel):
         return self.content_type in ZIP_TYPES and self.unpacked_from is None
 
 
+class Uploader(BaseModel):
+    """Who uploaded a document, as firm and client alike are shown it: the side and the
+    name (no user id: clients see no firm user's id)."""
+
+    kind: PrincipalKind
+    name: str
+
+
 class DocumentView(BaseModel):
     """A row of the thread's documents list (DC-4), the same for the firm and the client."""
 
@@ -138,13 +147,14 @@ class DocumentView(BaseModel):
     reason: str | None
     viewable: bool = Field(description="may be shown inline (a PDF or raster image)")
     unpacked_from: str | None
-    uploaded_by: Author
+    uploaded_by: Uploader
     created_at: datetime
 
     @classmethod
     def of(cls, document: Document) -> "DocumentView":
         return cls(
             viewable=document.inline_type is not None,
+            uploaded_by=Uploader(kind=document.uploaded_by.kind, name=document.uploaded_by.name),
             **document.model_dump(
                 include={
                     "document_id",
@@ -155,7 +165,6 @@ class DocumentView(BaseModel):
                     "status",
                     "reason",
                     "unpacked_from",
-                    "uploaded_by",
                     "created_at",
                 }
             ),

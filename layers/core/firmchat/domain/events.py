@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from firmchat.domain.documents import DocumentView
 from firmchat.domain.threads import Author, Message, Thread
 
 
@@ -45,4 +46,26 @@ class Typing(ThreadEvent):
     author: Author
 
 
-type Event = ThreadChanged | ThreadDeleted | MessagePosted | ReadMoved | Typing
+class DocumentChanged(ThreadEvent):
+    """A document of the thread arrived (DC-5) or its scan settled."""
+
+    type: Literal["document_added", "document_changed"]
+    shows_thread: bool = False
+    document: DocumentView
+
+
+class DocumentDeleted(ThreadEvent):
+    type: Literal["document_deleted"] = "document_deleted"
+    shows_thread: bool = False
+    document_id: str
+
+
+type Event = (
+    ThreadChanged
+    | ThreadDeleted
+    | MessagePosted
+    | ReadMoved
+    | Typing
+    | DocumentChanged
+    | DocumentDeleted
+)

@@ -13,7 +13,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from firmchat.domain.events import Event, MessagePosted, ThreadChanged, ThreadDeleted, Typing
+from firmchat.domain.documents import DocumentView
+from firmchat.domain.events import (
+    DocumentChanged,
+    DocumentDeleted,
+    Event,
+    MessagePosted,
+    ReadMoved,
+    ThreadChanged,
+    ThreadDeleted,
+    Typing,
+)
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.domain.threads import Author, Message, MessageStatus, Thread, ThreadStatus
 
@@ -272,8 +282,22 @@ class TypingFrame(_View):
     author: ClientAuthor
 
 
+class DocumentFrame(_View):
+    type: Literal["document_added", "document_changed"]
+    thread_id: str
+    document: DocumentView
+
+
+class DocumentDeletedFrame(_View):
+    type: Literal["document_deleted"] = "document_deleted"
+    thread_id: str
+    document_id: str
+
+
 type PushedFrame = (
-    ThreadChangedFrame
+    DocumentFrame
+    | DocumentDeletedFrame
+    | ThreadChangedFrame
     | ThreadDeletedFrame
     | MessageFrame
     | FirmReadFrame
@@ -282,14 +306,26 @@ type PushedFrame = (
 )
 
 
+def _frame_without_thread(
+    event: ThreadDeleted | Typing | DocumentChanged | DocumentDeleted,
+) -> PushedFrame:
+    """The frames of events that do not show the thread: the same for every receiver."""
+    thread_id = event.thread.thread_id
+    if isinstance(event, ThreadDeleted):
+        return ThreadDeletedFrame(thread_id=thread_id)
+    if isinstance(event, Typing):
+        return TypingFrame(thread_id=thread_id, author=ClientAuthor.of(event.author))
+    if isinstance(event, DocumentChanged):
+        return DocumentFrame(type=event.type, thread_id=thread_id, document=event.document)
+    return DocumentDeletedFrame(thread_id=thread_id, document_id=event.document_id)
+
+
 def frame_for(event: Event, viewer: Principal, unread: UnreadCounts | None) -> PushedFrame:
     """The frame `viewer` receives for `event`, with their own unread counts for the events
     that show the thread (`event.shows_thread`)."""
     thread = event.thread
-    if isinstance(event, ThreadDeleted):
-        return ThreadDeletedFrame(thread_id=thread.thread_id)
-    if isinstance(event, Typing):
-        return TypingFrame(thread_id=thread.thread_id, author=ClientAuthor.of(event.author))
+    if not isinstance(event, ThreadChanged | MessagePosted | ReadMoved):
+        return _frame_without_thread(event)
     counts = unread or UnreadCounts(thread=0, account=0)
     seen = thread_view(thread, viewer, read_seq=thread.seq - counts.thread)
     if isinstance(event, ThreadChanged):

@@ -10,6 +10,7 @@ go through the same life; a refused zip is blocked with what was wrong.
 
 import uuid
 from datetime import timedelta
+from typing import Literal
 
 from firmchat.domain import policy
 from firmchat.domain.documents import (
@@ -33,6 +34,7 @@ from firmchat.domain.documents import (
     display_name,
     inline_type,
 )
+from firmchat.domain.events import DocumentChanged, DocumentDeleted
 from firmchat.domain.paging import Page
 from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import Principal
@@ -264,12 +266,13 @@ class Documents:
         self._announce(settled, "document_changed")
         return settled
 
-    def _announce(self, document: Document, kind: str) -> None:
+    def _announce(
+        self, document: Document, kind: Literal["document_added", "document_changed"]
+    ) -> None:
         thread = self._threads.get(document.firm_id, document.thread_id)
         if thread is not None:
-            view = DocumentView.of(document).model_dump(mode="json")
             self._events.publish(
-                thread.facts(), {"type": kind, "thread_id": thread.thread_id, "document": view}
+                DocumentChanged(type=kind, thread=thread, document=DocumentView.of(document))
             )
 
     # ------------------------------------------------------------ the list (DC-4)
@@ -336,11 +339,4 @@ class Documents:
         self._objects.delete(document.key)
         thread = self._threads.get(document.firm_id, document.thread_id)
         if thread is not None:
-            self._events.publish(
-                thread.facts(),
-                {
-                    "type": "document_deleted",
-                    "thread_id": thread.thread_id,
-                    "document_id": document.document_id,
-                },
-            )
+            self._events.publish(DocumentDeleted(thread=thread, document_id=document.document_id))
