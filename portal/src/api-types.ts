@@ -108,6 +108,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Folders
+         * @description DC-2: the account's top-level folders; a client sees those not kept private.
+         */
+        get: operations["list_folders_accounts__account_id__folders_get"];
+        put?: never;
+        /** Create Folder */
+        post: operations["create_folder_accounts__account_id__folders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/folders/{folder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change Folder */
+        patch: operations["change_folder_accounts__account_id__folders__folder_id__patch"];
+        trace?: never;
+    };
     "/accounts/{account_id}/threads": {
         parameters: {
             query?: never;
@@ -361,6 +399,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{thread_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thread Documents
+         * @description DC-4: the thread's documents with their scan status (scanning, ready, blocked).
+         */
+        get: operations["thread_documents_threads__thread_id__documents_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Document */
+        delete: operations["delete_document_threads__thread_id__documents__document_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/documents/{document_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Document Link
+         * @description DC-4: a short-lived link to a clean document, as a download unless viewed inline.
+         */
+        get: operations["document_link_threads__thread_id__documents__document_id__link_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{thread_id}/messages": {
         parameters: {
             query?: never;
@@ -437,6 +532,27 @@ export interface paths {
         put?: never;
         /** Reopen Thread */
         post: operations["reopen_thread_threads__thread_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Uploads
+         * @description DC-1, DC-3: one presigned POST a file (a folder's files keep their relative paths as
+         *     names; a zip is unpacked once scanned clean).
+         */
+        post: operations["request_uploads_threads__thread_id__uploads_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -795,6 +911,62 @@ export interface components {
             /** Portal Access */
             portal_access: boolean;
         };
+        /** DocumentPage */
+        DocumentPage: {
+            /** Cursor */
+            cursor: string | null;
+            /** Documents */
+            documents: components["schemas"]["DocumentView"][];
+        };
+        /**
+         * DocumentStatus
+         * @enum {string}
+         */
+        DocumentStatus: "pending" | "scanning" | "ready" | "blocked";
+        /**
+         * DocumentView
+         * @description A row of the thread's documents list (DC-4), the same for the firm and the client.
+         */
+        DocumentView: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Document Id */
+            document_id: string;
+            /** Folder Id */
+            folder_id: string;
+            /** Name */
+            name: string;
+            /** Reason */
+            reason: string | null;
+            /** Size */
+            size: number;
+            status: components["schemas"]["DocumentStatus"];
+            /** Unpacked From */
+            unpacked_from: string | null;
+            uploaded_by: components["schemas"]["Uploader"];
+            /**
+             * Viewable
+             * @description may be shown inline (a PDF or raster image)
+             */
+            viewable: boolean;
+        };
+        /** DownloadLink */
+        DownloadLink: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Inline */
+            inline: boolean;
+            /** Url */
+            url: string;
+        };
         /** FieldProblem */
         FieldProblem: {
             /**
@@ -804,6 +976,18 @@ export interface components {
             field: string | null;
             /** Message */
             message: string;
+        };
+        /** FileToUpload */
+        FileToUpload: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Name
+             * @description the file's name, or its path inside an uploaded folder
+             */
+            name: string;
+            /** Size */
+            size: number;
         };
         /**
          * FirmMessageView
@@ -988,6 +1172,30 @@ export interface components {
             role?: components["schemas"]["Role"] | null;
         };
         /**
+         * FolderAccess
+         * @enum {string}
+         */
+        FolderAccess: "private" | "client_can_view" | "client_can_view_and_edit";
+        /** FolderChange */
+        FolderChange: {
+            access?: components["schemas"]["FolderAccess"] | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** FolderList */
+        FolderList: {
+            /** Folders */
+            folders: components["schemas"]["FolderView"][];
+        };
+        /** FolderView */
+        FolderView: {
+            access: components["schemas"]["FolderAccess"];
+            /** Folder Id */
+            folder_id: string;
+            /** Name */
+            name: string;
+        };
+        /**
          * InvitationAcceptance
          * @description A link's token (an invitation or a password reset) and the password chosen with it.
          */
@@ -1080,6 +1288,12 @@ export interface components {
             rights: components["schemas"]["Right"][];
             /** @default member */
             role: components["schemas"]["Role"];
+        };
+        /** NewFolder */
+        NewFolder: {
+            access: components["schemas"]["FolderAccess"];
+            /** Name */
+            name: string;
         };
         /**
          * NewMessage
@@ -1207,6 +1421,49 @@ export interface components {
          */
         ThreadStatus: "active" | "archived";
         ThreadView: components["schemas"]["FirmThreadView"] | components["schemas"]["ClientThreadView"];
+        /**
+         * UploadForm
+         * @description One presigned POST: the browser posts `fields` and then the file to `url`.
+         */
+        UploadForm: {
+            /** Document Id */
+            document_id: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Fields */
+            fields: {
+                [key: string]: string;
+            };
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+        };
+        /** UploadForms */
+        UploadForms: {
+            /** Uploads */
+            uploads: components["schemas"]["UploadForm"][];
+        };
+        /** UploadRequest */
+        UploadRequest: {
+            /** Files */
+            files: components["schemas"]["FileToUpload"][];
+            /** Folder Id */
+            folder_id: string;
+        };
+        /**
+         * Uploader
+         * @description Who uploaded a document, as firm and client alike are shown it: the side and the
+         *     name (no user id: clients see no firm user's id).
+         */
+        Uploader: {
+            kind: components["schemas"]["PrincipalKind"];
+            /** Name */
+            name: string;
+        };
         /** UserPage */
         UserPage: {
             /** Cursor */
@@ -2297,6 +2554,423 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_folders_accounts__account_id__folders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderList"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_folder_accounts__account_id__folders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFolder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_folder_accounts__account_id__folders__folder_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+                folder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderView"];
                 };
             };
             /** @description The request could not be read */
@@ -4050,6 +4724,313 @@ export interface operations {
             };
         };
     };
+    thread_documents_threads__thread_id__documents_get: {
+        parameters: {
+            query?: {
+                /** @description 25 (default), 50, 100 or 250 */
+                size?: number | null;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_document_threads__thread_id__documents__document_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    document_link_threads__thread_id__documents__document_id__link_get: {
+        parameters: {
+            query?: {
+                /** @description view in the browser (PDFs, images) */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                thread_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadLink"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     thread_messages_threads__thread_id__messages_get: {
         parameters: {
             query?: {
@@ -4588,6 +5569,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_uploads_threads__thread_id__uploads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadForms"];
                 };
             };
             /** @description The request could not be read */

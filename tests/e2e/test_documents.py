@@ -88,7 +88,7 @@ def test_a_client_uploads_into_a_thread_and_the_firm_sees_the_scanned_documents(
 
     refused = http.post(f"/threads/{thread}/uploads", headers=_auth(member), json=request)
     assert refused.status_code == 403
-    assert "manage-documents" in refused.json()["message"]
+    assert "manage-documents" in refused.json()["detail"]
 
     forms = _ok(http.post(f"/threads/{thread}/uploads", headers=_auth(client), json=request), 201)[
         "uploads"
@@ -112,7 +112,7 @@ def test_a_client_uploads_into_a_thread_and_the_firm_sees_the_scanned_documents(
     eicar = documents["eicar.com"]["document_id"]
     blocked = http.get(f"/threads/{thread}/documents/{eicar}/link", headers=_auth(client))
     assert blocked.status_code == 409
-    assert "EICAR" in blocked.json()["message"]
+    assert "EICAR" in blocked.json()["detail"]
 
     pdf = documents["return.pdf"]["document_id"]
     link = _ok(http.get(f"/threads/{thread}/documents/{pdf}/link", headers=_auth(client)))

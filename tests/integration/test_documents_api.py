@@ -193,7 +193,7 @@ def test_a_client_uploads_files_a_folder_and_a_zip_which_are_scanned_then_ready(
     eicar = listed["eicar.txt"]["document_id"]
     refused = api.call("GET", f"/threads/{thread}/documents/{eicar}/link", CLIENT)
     assert refused.status == 409
-    assert "blocked" in refused.body["message"]
+    assert "blocked" in refused.body["detail"]
 
 
 def test_links_are_attachments_of_a_fixed_type_and_inline_only_for_true_pdfs_and_images(
