@@ -10,7 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from firmchat.errors import NotAuthenticatedError
+from firmchat.errors import ForbiddenError, NotAuthenticatedError
 from firmchat.observability import lambda_entry, logger
 from firmchat.root import root
 
@@ -33,7 +33,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     ticket = (event.get("queryStringParameters") or {}).get("ticket", "")
     try:
         principal = authenticator.principal_for(tickets.redeem(ticket))
-    except NotAuthenticatedError as denied:
+    except (NotAuthenticatedError, ForbiddenError) as denied:
         logger.info("connection refused", extra={"reason": denied.message})
         return _policy("Deny", event["methodArn"], "anonymous")
     allowed = _policy("Allow", event["methodArn"], principal.subject)

@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from firmchat.domain.caller import Caller
-from firmchat.errors import FirmchatError, NotAuthenticatedError
+from firmchat.errors import FirmchatError, MfaRequiredError, NotAuthenticatedError
 from firmchat.observability import lambda_entry
 from firmchat.responses import error_frame, proxy_response
 from firmchat.root import root
@@ -35,7 +35,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 subject=str(signed_in.get("subject", "")),
             )
         )
-    except NotAuthenticatedError as error:
+    except (NotAuthenticatedError, MfaRequiredError) as error:
         pusher.push(connection_id, error_frame(error))
         pusher.close(connection_id)
         return proxy_response(200)

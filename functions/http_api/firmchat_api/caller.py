@@ -24,3 +24,11 @@ def _current_principal(caller: CurrentCaller) -> Principal:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]
+
+
+def _enrolling_principal(caller: CurrentCaller) -> Principal:
+    return authenticator.principal_for(caller, enrolling=True)
+
+
+# Also a firm user who must enrol MFA first: only for what they need to enrol.
+EnrollingPrincipal = Annotated[Principal, Depends(_enrolling_principal)]

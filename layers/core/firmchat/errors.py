@@ -53,6 +53,18 @@ class ForbiddenError(FirmchatError):
     code = "forbidden"
 
 
+class MfaRequiredError(ForbiddenError):
+    """The firm requires MFA of its firm users and this one has none recorded yet."""
+
+    code = "mfa_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "your firm requires an authenticator app for every firm user: set one up on your "
+            "sign-in (associate and verify a code), then record it with POST /me/mfa"
+        )
+
+
 class ConflictError(FirmchatError):
     code = "conflict"
 

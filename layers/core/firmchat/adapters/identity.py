@@ -83,6 +83,22 @@ class CognitoIdentity:
                 field="password",
             ) from error
 
+    def require_totp(self, firm_id: str, email: str) -> bool:
+        username = login_username(firm_id, email)
+        try:
+            self._cognito.admin_set_user_mfa_preference(
+                UserPoolId=self._pool,
+                Username=username,
+                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+            )
+        except (
+            self._cognito.exceptions.InvalidParameterException,  # no verified software token
+            self._cognito.exceptions.UserNotFoundException,
+        ):
+            return False
+        user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+        return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+
     def sign_out(self, firm_id: str, email: str) -> None:
         """Ends every session of the login: its refresh tokens stop working at once."""
         self._each(self._cognito.admin_user_global_sign_out, firm_id, email)

@@ -271,6 +271,18 @@ class DynamoPeopleStore:
         transact(self._table, actions)
         return user.model_copy(update=changes.model_dump(exclude_none=True))
 
+    def record_mfa(self, user: FirmUser) -> None:
+        try:
+            self._table.update_item(
+                Key=firm_user_key(user.firm_id, user.user_id),
+                ConditionExpression=_PRESENT,
+                **_updates({"mfa": True}),
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise NotFoundError(USER_NOT_FOUND) from error
+            raise
+
     def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
         transact(
             self._table,

@@ -19,6 +19,10 @@ USER_NOT_FOUND = "no such firm user"
 CONTACT_NOT_FOUND = "no such contact"
 EMAIL_TAKEN = "this email already signs in as someone else of the firm"
 INVITATION_UNUSABLE = "this invitation link is unknown, used or expired; ask the firm for a new one"
+MFA_NOT_VERIFIED = (
+    "no verified authenticator app on this sign-in: associate one and verify a code with the "
+    "sign-in service first, then call this again"
+)
 RESET_UNUSABLE = "this password reset link is unknown, used or expired; ask for a new one"
 
 
@@ -64,6 +68,8 @@ class FirmUser(_Record):
     subject: str | None = None
     # The digest of the one invitation link that may still activate the login.
     invitation_digest: str | None = None
+    # The login has a verified TOTP device, enabled and preferred in the pool (POST /me/mfa).
+    mfa: bool = False
 
     @property
     def signs_in(self) -> bool:
@@ -165,6 +171,9 @@ class ContactChanges(_Input):
 class SettingsChanges(_Input):
     clients_can_start_threads: bool | None = None
     show_content_in_client_emails: bool | None = None
+    require_mfa_for_firm_users: bool | None = Field(
+        default=None, description="only a caller whose own MFA is recorded may turn it on"
+    )
 
 
 def _meets_the_pool_policy(password: str) -> str:

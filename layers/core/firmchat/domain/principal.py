@@ -41,6 +41,8 @@ class FirmSettings(BaseModel):
 
     clients_can_start_threads: bool = True
     show_content_in_client_emails: bool = False
+    # Firm users must have a TOTP device recorded (POST /me/mfa) to do anything but enrol.
+    require_mfa_for_firm_users: bool = False
 
 
 class Principal(BaseModel):
@@ -61,6 +63,8 @@ class Principal(BaseModel):
     account_id: str | None = None
     assigned_account_ids: frozenset[str] = frozenset()
     settings: FirmSettings = FirmSettings()
+    # A firm user whose TOTP device the firm has recorded (clients are never required to).
+    mfa: bool = False
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> Self:
@@ -83,3 +87,8 @@ class Principal(BaseModel):
     @property
     def is_client_user(self) -> bool:
         return self.kind is PrincipalKind.CLIENT_USER
+
+    @property
+    def must_enrol_mfa(self) -> bool:
+        """A firm user of a firm requiring MFA, with no device recorded: they may only enrol."""
+        return self.is_firm_user and self.settings.require_mfa_for_firm_users and not self.mfa

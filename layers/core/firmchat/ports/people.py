@@ -137,6 +137,10 @@ class PeopleAdminStore(DirectoryStore, Protocol):
         active owner (so two owners cannot demote each other at once)."""
         ...
 
+    def record_mfa(self, user: FirmUser) -> None:
+        """Marks the user's login as having MFA (NotFoundError when the user is gone)."""
+        ...
+
     def assign(self, firm_id: str, user_id: str, account_id: str) -> None:
         """The assignment and the user's own list of assigned ids change together."""
         ...
@@ -174,6 +178,11 @@ class IdentityProvider(Protocol):
 
     def set_password(self, firm_id: str, email: str, password: str) -> None:
         """InvalidInputError (with the pool's reason) when the password is refused."""
+        ...
+
+    def require_totp(self, firm_id: str, email: str) -> bool:
+        """Makes the login's verified TOTP device enabled and preferred, so every sign-in is
+        challenged for a code; False when the login has no verified device."""
         ...
 
     def sign_out(self, firm_id: str, email: str) -> None:

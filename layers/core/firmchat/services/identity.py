@@ -4,6 +4,9 @@ Three reads at most (login, firm, the user or contact). A subject with no login,
 firm user, a contact whose portal access is off or whose login is not yet activated: all get
 the same 401, so a request cannot tell which of these it met.
 
+A firm user of a firm that requires MFA, with no device recorded, is refused with 403
+`mfa_required` everywhere but where they enrol, and is left out of pushes.
+
 Many subjects at once (the people a push may reach) are loaded in batches under the same
 rules: their logins in one BatchGetItem, then the firm and every user or contact in another
 (each per 100 keys), and whoever has no active record is simply left out.
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 from firmchat.domain.caller import Caller
 from firmchat.domain.people import Contact, Firm, Login
 from firmchat.domain.principal import Principal, PrincipalKind
-from firmchat.errors import NotAuthenticatedError
+from firmchat.errors import MfaRequiredError, NotAuthenticatedError
 from firmchat.ports.people import AssignedUser, SignedInRecords, SignInStore
 
 NO_ACCESS = "this sign-in has no active access to the firm; ask the firm for an invitation"
@@ -24,7 +27,9 @@ class Authenticator:
     def __init__(self, store: SignInStore) -> None:
         self._store = store
 
-    def principal_for(self, caller: Caller) -> Principal:
+    def principal_for(self, caller: Caller, *, enrolling: bool = False) -> Principal:
+        """The caller's principal; a firm user who must enrol MFA first is refused (403
+        `mfa_required`) unless `enrolling` (what they need to see and do to enrol)."""
         login = self._store.login(caller.firm_id, caller.subject)
         firm = self._store.firm(caller.firm_id) if login else None
         principal = None
@@ -37,6 +42,8 @@ class Authenticator:
             principal = _principal(login, firm, record)
         if principal is None:
             raise NotAuthenticatedError(NO_ACCESS)
+        if principal.must_enrol_mfa and not enrolling:
+            raise MfaRequiredError()
         return principal
 
     def principals_for(self, firm_id: str, subjects: Sequence[str]) -> list[Principal]:
@@ -50,6 +57,7 @@ class Authenticator:
             principal
             for login in logins
             if (principal := _principal(login, firm, found.of(login))) is not None
+            and not principal.must_enrol_mfa
         ]
 
 
@@ -69,6 +77,7 @@ def _principal(login: Login, firm: Firm, record: AssignedUser | Contact | None) 
             rights=user.rights,
             assigned_account_ids=assigned,
             settings=firm.settings,
+            mfa=user.mfa,
         )
     if isinstance(record, Contact) and login.principal_kind is PrincipalKind.CLIENT_USER:
         if not record.signs_in or record.subject != login.subject:

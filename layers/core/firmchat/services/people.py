@@ -14,6 +14,7 @@ from firmchat.domain import policy
 from firmchat.domain.paging import Page
 from firmchat.domain.people import (
     CONTACT_NOT_FOUND,
+    MFA_NOT_VERIFIED,
     USER_NOT_FOUND,
     AccountChanges,
     ClientAccount,
@@ -27,7 +28,7 @@ from firmchat.domain.people import (
 )
 from firmchat.domain.policy import AccountFacts, Operation
 from firmchat.domain.principal import FirmSettings, Principal, Role
-from firmchat.errors import ConflictError, NotFoundError
+from firmchat.errors import ConflictError, ForbiddenError, NotFoundError
 from firmchat.ports.people import IdentityProvider, PeopleAdminStore
 from firmchat.services.invitations import new_id
 
@@ -44,18 +45,34 @@ class PeopleAdmin:
 
     def change_settings(self, principal: Principal, changes: SettingsChanges) -> FirmSettings:
         policy.require(principal, Operation.ADMINISTER)
+        if changes.require_mfa_for_firm_users and not principal.mfa:
+            raise ConflictError(
+                "record your own authenticator app first (POST /me/mfa): requiring MFA "
+                "without it would lock you out"
+            )
         settings = principal.settings.model_copy(
             update={
                 field: value
                 for field, value in (
                     ("clients_can_start_threads", changes.clients_can_start_threads),
                     ("show_content_in_client_emails", changes.show_content_in_client_emails),
+                    ("require_mfa_for_firm_users", changes.require_mfa_for_firm_users),
                 )
                 if value is not None
             }
         )
         self._store.change_settings(principal.firm_id, settings)
         return settings
+
+    def record_mfa(self, principal: Principal) -> None:
+        """The firm user's own login has a verified TOTP device: the pool is told to require
+        it at every sign-in, and the firm records it. Clients are never required to."""
+        if not principal.is_firm_user:
+            raise ForbiddenError("only firm users record MFA with the firm")
+        user, _ = self._user_record(principal.firm_id, principal.user_id)
+        if not self._identity.require_totp(user.firm_id, user.email):
+            raise ConflictError(MFA_NOT_VERIFIED)
+        self._store.record_mfa(user)
 
     # ------------------------------------------------------------ firm users
     def users(self, principal: Principal, size: int, cursor: str | None) -> Page[FirmUser]:
@@ -64,7 +81,10 @@ class PeopleAdmin:
 
     def user(self, principal: Principal, user_id: str) -> tuple[FirmUser, frozenset[str]]:
         policy.require(principal, Operation.ADMINISTER)
-        found = self._store.firm_user(principal.firm_id, user_id)
+        return self._user_record(principal.firm_id, user_id)
+
+    def _user_record(self, firm_id: str, user_id: str) -> tuple[FirmUser, frozenset[str]]:
+        found = self._store.firm_user(firm_id, user_id)
         if found is None:
             raise NotFoundError(USER_NOT_FOUND)
         return found
