@@ -16,6 +16,7 @@ def read_settings(principal: CurrentPrincipal) -> FirmSettings:
 
 @router.patch("/settings")
 def change_settings(principal: CurrentPrincipal, changes: SettingsChanges) -> FirmSettings:
-    """Owners and admins: switch `clients_can_start_threads` or
-    `show_content_in_client_emails`; fields left out keep their value."""
+    """Owners and admins: switch `clients_can_start_threads`,
+    `show_content_in_client_emails` or `require_mfa_for_firm_users` (turning that on is a
+    409 until the caller's own MFA is recorded); fields left out keep their value."""
     return people.change_settings(principal, changes)
