@@ -27,7 +27,13 @@ def test_me_is_the_principal_the_firms_records_make_of_the_verified_subject(
         "role": "owner",
         "rights": [],
         "account_id": None,
-        "settings": {"clients_can_start_threads": True, "show_content_in_client_emails": False},
+        "settings": {
+            "clients_can_start_threads": True,
+            "show_content_in_client_emails": False,
+            "require_mfa_for_firm_users": False,
+        },
+        "mfa": False,
+        "must_enrol_mfa": False,
     }
 
 

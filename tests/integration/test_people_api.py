@@ -277,6 +277,7 @@ def test_settings_change_one_field_and_keep_the_other(api):
     assert changed.body == {
         "clients_can_start_threads": False,
         "show_content_in_client_emails": False,
+        "require_mfa_for_firm_users": False,
     }
     assert api.call("GET", "/me", CLIENT).body["settings"]["clients_can_start_threads"] is False
 
