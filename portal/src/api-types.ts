@@ -236,11 +236,34 @@ export interface paths {
         };
         /**
          * Me
-         * @description Who the caller is in their firm: kind, role, rights, and the account a client acts for.
+         * @description Who the caller is in their firm: kind, role, rights, the account a client acts for,
+         *     whether their MFA is recorded and whether they must enrol it before anything else.
          */
         get: operations["me_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Mfa
+         * @description Firm users: after associating and verifying an authenticator app with the sign-in
+         *     service (with their own access token), record it; from then on every sign-in asks for a
+         *     code. 409 when the sign-in has no verified app.
+         */
+        post: operations["record_mfa_me_mfa_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -328,8 +351,9 @@ export interface paths {
         head?: never;
         /**
          * Change Settings
-         * @description Owners and admins: switch `clients_can_start_threads` or
-         *     `show_content_in_client_emails`; fields left out keep their value.
+         * @description Owners and admins: switch `clients_can_start_threads`,
+         *     `show_content_in_client_emails` or `require_mfa_for_firm_users` (turning that on is a
+         *     409 until the caller's own MFA is recorded); fields left out keep their value.
          */
         patch: operations["change_settings_settings_patch"];
         trace?: never;
@@ -1052,6 +1076,11 @@ export interface components {
              */
             clients_can_start_threads: boolean;
             /**
+             * Require Mfa For Firm Users
+             * @default false
+             */
+            require_mfa_for_firm_users: boolean;
+            /**
              * Show Content In Client Emails
              * @default false
              */
@@ -1219,6 +1248,10 @@ export interface components {
             /** Firm Id */
             firm_id: string;
             kind: components["schemas"]["PrincipalKind"];
+            /** Mfa */
+            mfa: boolean;
+            /** Must Enrol Mfa */
+            must_enrol_mfa: boolean;
             /** Rights */
             rights: components["schemas"]["Right"][];
             role: components["schemas"]["Role"] | null;
@@ -1405,6 +1438,11 @@ export interface components {
         SettingsChanges: {
             /** Clients Can Start Threads */
             clients_can_start_threads?: boolean | null;
+            /**
+             * Require Mfa For Firm Users
+             * @description only a caller whose own MFA is recorded may turn it on
+             */
+            require_mfa_for_firm_users?: boolean | null;
             /** Show Content In Client Emails */
             show_content_in_client_emails?: boolean | null;
         };
@@ -3528,6 +3566,156 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_mfa_me_mfa_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

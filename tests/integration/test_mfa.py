@@ -83,7 +83,7 @@ def test_recording_mfa_needs_a_verified_app_then_every_sign_in_asks_for_a_code(a
     _verify_app(access_token)
     recorded = api.call("POST", "/me/mfa", admin)
 
-    assert (unverified.status, unverified.body["error"]) == (409, "conflict")
+    assert (unverified.status, unverified.body["code"]) == (409, "conflict")
     assert recorded.status == 204
     assert api.call("GET", "/me", admin).body["mfa"] is True
     pool_user = boto3.client("cognito-idp").admin_get_user(
@@ -98,7 +98,7 @@ def test_requiring_mfa_is_refused_to_a_caller_without_their_own(api):
     refused = api.call("PATCH", "/settings", OWNER, REQUIRE)
 
     assert refused.status == 409
-    assert "POST /me/mfa" in refused.body["message"]
+    assert "POST /me/mfa" in refused.body["detail"]
     assert api.call("GET", "/settings", OWNER).body["require_mfa_for_firm_users"] is False
 
 
@@ -116,7 +116,7 @@ def test_while_required_a_firm_user_without_mfa_may_only_enrol(api, core_setting
         ("POST", "/ws-tickets"),
     ]:
         answer = api.call(method, path, OWNER)
-        assert (answer.status, answer.body["error"]) == (403, "mfa_required"), path
+        assert (answer.status, answer.body["code"]) == (403, "mfa_required"), path
     me = api.call("GET", "/me", OWNER).body
     assert (me["mfa"], me["must_enrol_mfa"]) == (False, True)
     assert api.call("GET", "/accounts", admin).status == 200
@@ -133,7 +133,7 @@ def test_clients_are_never_required_to_and_record_nothing(api, core_settings):
     assert me["must_enrol_mfa"] is False
     assert api.call("GET", "/accounts/acct-1/threads", CLIENT).status == 200
     assert api.call("POST", "/ws-tickets", CLIENT).status == 201
-    assert (recording.status, recording.body["error"]) == (403, "forbidden")
+    assert (recording.status, recording.body["code"]) == (403, "forbidden")
 
 
 def test_a_ticket_issued_before_the_requirement_opens_no_socket(
