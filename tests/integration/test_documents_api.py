@@ -13,6 +13,7 @@ from testkit.people import Seeder
 from tests.conftest import DOCUMENTS_BUCKET
 from tests.support.api import HttpApi, SignIn
 from tests.support.documents import ACCOUNT, REGION, Bucket, form_policy, sqs_event, zip_of
+from tests.support.streams import TableStream
 
 FIRM, OTHER_FIRM = "firm-1", "firm-2"
 OWNER = SignIn(FIRM, "sub-owner")
@@ -335,3 +336,25 @@ def test_a_verdict_before_the_arrival_settles_the_document_once(api, bucket, lam
 
     assert _documents(api, OWNER, thread)["receipt.pdf"]["status"] == "ready"
     assert api.call("GET", f"/threads/{thread}", OWNER).body["documents"] == 1
+
+
+def test_a_purged_thread_takes_its_documents_objects_with_it(
+    api, bucket, lambda_function, core_settings
+):
+    shared = _folder(api, "Shared", "client_can_view")
+    thread = _thread(api)
+    (form,) = _forms(api, CLIENT, thread, shared, [_file("a.pdf", PDF, "application/pdf")])
+    bucket.post(form, PDF)
+    bucket.deliver()
+    key = form["fields"]["key"]
+    stream = TableStream(core_settings.get_att("ChatTable", "StreamArn"))
+    stream.new_records()  # what came before the delete is not this test's
+    worker = lambda_function("StreamWorkerFunction")
+
+    assert api.call("DELETE", f"/threads/{thread}", OWNER).status == 204
+    while records := stream.new_records():
+        assert worker.invoke({"Records": records}) == {"batchItemFailures": []}
+
+    versions = bucket.s3.list_object_versions(Bucket=DOCUMENTS_BUCKET, Prefix=key)
+    assert not versions.get("Versions")
+    assert not versions.get("DeleteMarkers")

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from firmchat.domain.changes import Handler, ItemKind
-from stream_handlers import access, purge
+from stream_handlers import access, documents, purge
 
-MODULES: Sequence[ModuleType] = (access, purge)
+MODULES: Sequence[ModuleType] = (access, purge, documents)
 
 
 def dispatch_table(
