@@ -15,6 +15,8 @@ Prices: us-east-1, on-demand, list prices as of 2026-11-23 (no free tier, no vol
   increments), $0.25 per million connection minutes (aws.amazon.com/api-gateway/pricing).
 - API Gateway HTTP API: $1.00 per million requests (first 300 million a month; same page).
 - SES: $0.10 per 1,000 emails (from the project brief; not re-checked here).
+- EventBridge Scheduler: $1.00 per million invocations (after 14 million free a month,
+  left out; aws.amazon.com/eventbridge/pricing as quoted by pricing guides).
 
 What is modelled, and how:
 
@@ -42,9 +44,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.firm_world import FirmWorld, Services, Size, aws_account, new_message, recorder
+from bench.firm_world import (
+    Calls,
+    FirmWorld,
+    Services,
+    Size,
+    aws_account,
+    new_message,
+    recorder,
+)
 from bench.report import table, write_section
 from firmchat.adapters.aws import dynamodb
+from firmchat.domain.people import SettingsChanges
 from localcloud.template import load_template
 from testkit.aws_calls import AwsCall
 
@@ -57,6 +68,7 @@ WEBSOCKET_MESSAGE = 1.00 / 1e6
 WEBSOCKET_CONNECTION_MINUTE = 0.25 / 1e6
 HTTP_API_REQUEST = 1.00 / 1e6
 SES_EMAIL = 0.10 / 1e3
+SCHEDULER_INVOCATION = 1.00 / 1e6
 
 DYNAMODB_SECONDS = 0.005
 PUSH_SECONDS = 0.015
@@ -64,6 +76,8 @@ OWN_WORK_SECONDS = 0.010
 CONNECTION_RECORD_BYTES = 100
 RECEIVERS = (10, 50, 100)
 DEPLOYMENT_CONNECTIONS = 5_000
+BURST = 5  # firm messages in a row in one thread, within the grouping window
+NOTIFIED_CONTACTS = 10
 
 _WRITE_KINDS = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 
@@ -142,18 +156,22 @@ def dynamodb_responses() -> Iterator[Responses]:
 
 @dataclass(frozen=True)
 class Usage:
-    """What delivering one message consumes."""
+    """What one message consumes (on average, for a burst's notifications)."""
 
     design: str
     read_units: float
     write_units: float
-    dynamodb_requests: int
-    pushes: int
+    dynamodb_requests: float
+    pushes: float
+    frames_in: float = 1  # the message's own WebSocket frame (none for notifications)
+    invocations: float = 1
+    emails: float = 0
+    schedules: float = 0
 
     @property
     def lambda_seconds(self) -> float:
         return (
-            OWN_WORK_SECONDS
+            OWN_WORK_SECONDS * self.invocations
             + self.dynamodb_requests * DYNAMODB_SECONDS
             + self.pushes * PUSH_SECONDS
         )
@@ -162,10 +180,21 @@ class Usage:
         gb_seconds = self.lambda_seconds * memory_mb / 1024
         per_message = {
             "DynamoDB": self.read_units * DYNAMODB_RRU + self.write_units * DYNAMODB_WRU,
-            "WebSocket": (1 + self.pushes) * WEBSOCKET_MESSAGE,
-            "Lambda": LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND,
+            "WebSocket": (self.frames_in + self.pushes) * WEBSOCKET_MESSAGE,
+            "Lambda": self.invocations * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND,
+            "SES": self.emails * SES_EMAIL,
+            "Scheduler": self.schedules * SCHEDULER_INVOCATION,
         }
         return {name: dollars * 1e6 for name, dollars in per_message.items()}
+
+
+def _units_read(calls: Calls, responses: Responses) -> float:
+    requests = calls.of("dynamodb")  # one response each, in the same order
+    return sum(
+        read_units(call.operation, call.body, parsed)
+        for call, parsed in zip(requests, responses.parsed, strict=True)
+        if call.operation in _READS
+    )
 
 
 def firmchat_usage(services: Services, receivers: int) -> Usage:
@@ -178,17 +207,54 @@ def firmchat_usage(services: Services, receivers: int) -> Usage:
     world = FirmWorld(services, size, f"firm-{receivers}")
     with recorder.recording() as calls, dynamodb_responses() as responses:
         services.messages.post(world.signed_in("client"), world.thread.thread_id, new_message())
-    requests = calls.of("dynamodb")  # one response each, in the same order
     return Usage(
         design=f"firmchat, {receivers} receivers online",
-        read_units=sum(
-            read_units(call.operation, call.body, parsed)
-            for call, parsed in zip(requests, responses.parsed, strict=True)
-            if call.operation in _READS
-        ),
+        read_units=_units_read(calls, responses),
         write_units=sum(write_units(call) for call in calls.of("dynamodb")),
         dynamodb_requests=calls.count("dynamodb"),
         pushes=calls.count("apigatewaymanagementapi", "PostToConnection"),
+    )
+
+
+def notification_usage(services: Services, contacts: int, group_minutes: int) -> Usage:
+    """The notifications of a burst of BURST firm messages in one thread whose account has
+    `contacts` notified contacts (each online), per message: the stream worker's work for
+    each, and the follow-up at the end of the burst when grouped."""
+    label = f"n{contacts}-{group_minutes}"
+    world = FirmWorld(services, Size(label, 1, 1, contacts, 1), f"firm-{label}")
+    changes = SettingsChanges(client_email_group_minutes=group_minutes)
+    services.people.change_settings(world.signed_in("owner"), changes)
+    owner = world.signed_in("owner")
+    thread_id = world.new_thread("A burst").thread_id
+    for _ in range(BURST - 1):
+        services.quiet_messages.post(owner, thread_id, new_message())
+    thread = services.thread_store.get(world.firm_id, thread_id)
+    assert thread is not None
+    messages = [services.thread_store.message(thread, seq) for seq in range(1, BURST + 1)]
+    with recorder.recording() as calls, dynamodb_responses() as responses:
+        for message in messages:
+            services.inbox.message_posted(world.firm_id, message)
+            services.client_emails.message_posted(world.firm_id, message)
+        follow_ups = 0
+        for number in range(contacts if group_minutes else 0):
+            contact_id = f"contact-{number}"
+            burst = services.email_groups.get(world.firm_id, thread_id, contact_id)
+            if burst is not None:
+                follow_ups += 1
+                services.client_emails.follow_up(
+                    world.firm_id, thread_id, contact_id, burst.until.isoformat()
+                )
+    grouped = f"grouped ({group_minutes} min)" if group_minutes else "not grouped"
+    return Usage(
+        design=f"notifications of a firm message, {contacts} contacts, {grouped}",
+        read_units=_units_read(calls, responses) / BURST,
+        write_units=sum(write_units(call) for call in calls.of("dynamodb")) / BURST,
+        dynamodb_requests=calls.count("dynamodb") / BURST,
+        pushes=calls.count("apigatewaymanagementapi", "PostToConnection") / BURST,
+        frames_in=0,
+        invocations=(BURST + follow_ups) / BURST,
+        emails=calls.count("sesv2", "SendEmail") / BURST,
+        schedules=follow_ups / BURST,
     )
 
 
@@ -210,6 +276,9 @@ def measure(receivers: tuple[int, ...]) -> list[Usage]:
             usages.append(firmchat_usage(Services(), count))
         usages.append(naive_usage(count))
     usages.append(naive_usage(DEPLOYMENT_CONNECTIONS))
+    for minutes in (0, 5):
+        with aws_account():
+            usages.append(notification_usage(Services(), NOTIFIED_CONTACTS, minutes))
     return usages
 
 
@@ -228,17 +297,18 @@ def render(usages: list[Usage]) -> str:
         rows.append(
             [
                 usage.design,
-                usage.dynamodb_requests,
+                f"{usage.dynamodb_requests:g}",
                 f"{usage.read_units:g}",
                 f"{usage.write_units:g}",
-                usage.pushes,
+                f"{usage.pushes:g}",
                 f"{usage.lambda_seconds * 1000:,.0f}{over}",
                 *(f"{value:,.2f}" for value in dollars.values()),
                 f"{sum(dollars.values()):,.2f}",
             ]
         )
     header = ["design", "DynamoDB requests", "RRU", "WRU", "pushes", "Lambda ms (model)"]
-    return table([*header, "$ DynamoDB", "$ WebSocket", "$ Lambda", "$ total"], rows)
+    prices = ["$ DynamoDB", "$ WebSocket", "$ Lambda", "$ SES", "$ Scheduler"]
+    return table([*header, *prices, "$ total"], rows)
 
 
 def main(argv: list[str] | None = None) -> str:
@@ -259,6 +329,11 @@ who is online; the naive design reads less but
 pushes to everyone online in the deployment, whichever firm they belong to. "Over the
 timeout" marks a modelled Lambda time beyond the template's function timeout: the pushes
 are sent one after the other.
+
+The last rows are the notifications of a firm message (the stream worker's inbox entries
+and client emails, each contact online), averaged over a burst of {BURST} firm messages in
+one thread: not grouped, every message emails every contact; grouped, each contact gets the
+first at once and one follow-up (one schedule invocation and one more function call each).
 
 Prices: {prices.strip()}
 

@@ -33,6 +33,7 @@ from localcloud.template import Resolver, load_template, resources_of_type
 from testkit.aws_calls import Calls, recorder
 from testkit.fakes import FakeEvents
 from testkit.people import Seeder
+from testkit.schedules import create_schedule_targets
 
 __all__ = ["Calls", "FirmWorld", "Services", "Size", "aws_account", "recorder"]
 
@@ -54,12 +55,18 @@ _USER_POOL_SETTINGS = ("UsernameAttributes", "Schema", "Policies", "AdminCreateU
 
 @contextmanager
 def aws_account() -> Iterator[Resolver]:
-    """moto in this process with the template's resources; the HTTP API function's settings
-    (which include every Globals one) in the environment. Yields the resolver of names."""
+    """moto in this process with the template's resources; the HTTP API function's and the
+    stream worker's settings (which include every Globals one) in the environment. Yields
+    the resolver of names."""
     os.environ.update(_FAKE_ACCOUNT)
     with mock_aws():
         resolver = Resolver(
-            load_template(), refs={"WebSocketApi": "localws", "DocumentsBucket": DOCUMENTS_BUCKET}
+            load_template(),
+            refs={
+                "WebSocketApi": "localws",
+                "HttpApi": "localhttp",
+                "DocumentsBucket": DOCUMENTS_BUCKET,
+            },
         )
         create_tables(resolver, boto3.client("dynamodb"))
         boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
@@ -74,7 +81,10 @@ def aws_account() -> Iterator[Resolver]:
         resolver.refs[pool_id] = created["Id"]
         resolver.attributes[(pool_id, "Arn")] = created["Arn"]
         boto3.client("sesv2").create_email_identity(EmailIdentity=resolver.ref("SenderAddress"))
-        os.environ.update(function_specs(resolver)["HttpApiFunction"].environment)
+        create_schedule_targets(resolver)
+        specs = function_specs(resolver)
+        os.environ.update(specs["StreamWorkerFunction"].environment)
+        os.environ.update(specs["HttpApiFunction"].environment)
         yield resolver
 
 

@@ -28,7 +28,13 @@ from bench.firm_world import (
     recorder,
 )
 from bench.report import table, write_section
-from firmchat.domain.people import FirmUserChanges, NewAccount, NewContact, NewFirmUser
+from firmchat.domain.people import (
+    FirmUserChanges,
+    NewAccount,
+    NewContact,
+    NewFirmUser,
+    SettingsChanges,
+)
 from firmchat.domain.principal import Principal
 from firmchat.domain.threads import NewThread, ThreadStatus
 
@@ -41,6 +47,7 @@ SERVICES = {
     "sesv2": "SES",
     "cognito-idp": "user pool",
     "s3": "S3",
+    "scheduler": "Scheduler",
 }
 
 type Run = Callable[[FirmWorld, Principal], object]
@@ -148,6 +155,76 @@ OPERATIONS = [
 ]
 
 
+# ------------------------------------------------------------ notifications
+
+NOTIFICATIONS = (
+    "a firm message, not grouped (group minutes 0)",
+    "a firm message, grouped: the first of a burst",
+    "a firm message, grouped: the first one folded (schedules)",
+    "a firm message, grouped: folded again",
+    "the follow-up at the end of a burst (one contact)",
+)
+
+
+def _notify(world: FirmWorld, thread_id: str, seq: int) -> Calls:
+    """What the stream worker does with one new message: the inbox, then the emails."""
+    services = world.services
+    thread = services.thread_store.get(world.firm_id, thread_id)
+    assert thread is not None
+    message = services.thread_store.message(thread, seq)
+    with recorder.recording() as calls:
+        services.inbox.message_posted(world.firm_id, message)
+        services.client_emails.message_posted(world.firm_id, message)
+    return calls
+
+
+def _group_minutes(world: FirmWorld, minutes: int) -> None:
+    changes = SettingsChanges(client_email_group_minutes=minutes)
+    world.services.people.change_settings(world.signed_in("owner"), changes)
+    world.owner = world.signed_in("owner")
+
+
+def measure_notifications(world: FirmWorld) -> dict[str, Calls]:
+    """Each row of NOTIFICATIONS, in a thread of its own where a burst is needed."""
+    counted: dict[str, Calls] = {}
+    _group_minutes(world, 0)
+    alone = world.new_thread("Not grouped")
+    counted[NOTIFICATIONS[0]] = _notify(world, alone.thread_id, 1)
+    _group_minutes(world, 5)
+    burst = world.new_thread("A burst")
+    counted[NOTIFICATIONS[1]] = _notify(world, burst.thread_id, 1)
+    for row, seq in ((NOTIFICATIONS[2], 2), (NOTIFICATIONS[3], 3)):
+        world.services.quiet_messages.post(world.owner, burst.thread_id, new_message())
+        counted[row] = _notify(world, burst.thread_id, seq)
+    group = world.services.email_groups.get(world.firm_id, burst.thread_id, "contact-0")
+    assert group is not None
+    with recorder.recording() as calls:
+        world.services.client_emails.follow_up(
+            world.firm_id, burst.thread_id, "contact-0", group.until.isoformat()
+        )
+    counted[NOTIFICATIONS[4]] = calls
+    return counted
+
+
+def render_notifications(counted: dict[str, dict[str, Calls]]) -> str:
+    rows = []
+    for name in NOTIFICATIONS:
+        small, large = (counted[size.label][name] for size in (SMALL, LARGE))
+        rows.append(
+            [
+                name,
+                _dynamodb(small),
+                _dynamodb(large),
+                f"{small.count('sesv2')} / {large.count('sesv2')}",
+                f"{small.count('scheduler')} / {large.count('scheduler')}",
+                f"{small.count('apigatewaymanagementapi')} / "
+                f"{large.count('apigatewaymanagementapi')}",
+            ]
+        )
+    header = ["notification", "DynamoDB, small", "DynamoDB, large", "SES s/l", "Scheduler s/l"]
+    return table([*header, "push s/l"], rows)
+
+
 def measure_operation(world: FirmWorld, operation: Operation) -> Calls:
     """The requests of one operation, the principal's loading included."""
     with recorder.recording() as calls:
@@ -167,7 +244,8 @@ def _dynamodb(calls: Calls) -> str:
 
 
 def measure() -> tuple[dict[str, dict[str, Calls]], dict[str, float]]:
-    """The calls of every operation at each size; and the seconds each size took to seed."""
+    """The calls of every operation (and notification) at each size; and the seconds each
+    size took to seed."""
     counted: dict[str, dict[str, Calls]] = {size.label: {} for size in (SMALL, LARGE)}
     seeding: dict[str, float] = {}
     with aws_account():
@@ -178,6 +256,7 @@ def measure() -> tuple[dict[str, dict[str, Calls]], dict[str, float]]:
             seeding[size.label] = time.perf_counter() - started
             for operation in OPERATIONS:
                 counted[size.label][operation.name] = measure_operation(world, operation)
+            counted[size.label].update(measure_notifications(world))
     return counted, seeding
 
 
@@ -194,6 +273,7 @@ def render(counted: dict[str, dict[str, Calls]]) -> str:
 def main(argv: list[str] | None = None) -> str:
     counted, seeding = measure()
     body = render(counted)
+    notifications = render_notifications(counted)
     seeded = "; ".join(f"{label} in {seconds:.1f} s" for label, seconds in seeding.items())
     write_section(
         "Requests per operation",
@@ -211,9 +291,15 @@ allows. Sizes:
 batch-written in the adapter's item shapes (moto copies the whole table on every
 transaction, so seeding through the services is quadratic); seeding took {seeded}.
 
-{body}""",
+{body}
+
+Requests per notification: what the stream worker (and, at the end of a burst, the
+follow-up function) makes for one firm message, every contact of the account notified
+(5 small, 25 large) and the thread's creator not concerned (the firm wrote).
+
+{notifications}""",
     )
-    return body
+    return f"{body}\n{notifications}"
 
 
 if __name__ == "__main__":

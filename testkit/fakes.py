@@ -1,14 +1,17 @@
 """Typed fakes of the core's ports (firmchat.ports: the clock, the connections and their
-pusher, events, the mailer, the people directory), for tests and benchmarks that want the
-service without the adapter. Each records what it was asked, in the shape a test reads
-back. The stores' ports have no fake: their tests run on the real store against moto."""
+pusher, events, the mailer, the people directory, link tokens, email bursts and their
+follow-ups), for tests and benchmarks that want the service without the adapter. Each
+records what it was asked, in the shape a test reads back. The stores' ports have no fake:
+their tests run on the real store against moto."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from firmchat.domain.events import Event
+from firmchat.domain.links import LinkGrant, LinkPurpose
+from firmchat.ports.notifications import EmailGroup
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -107,3 +110,62 @@ class FakeDirectory:
 
     def firm_user_ids(self, firm_id: str, user_ids: Iterable[str]) -> frozenset[str]:
         return frozenset(user_ids) & self.firm_users if firm_id == self.firm_id else frozenset()
+
+
+@dataclass
+class FakeLinkTokens:
+    """Link tokens numbered in issue order (`link-1`, ...), found until they expire by
+    `clock`."""
+
+    clock: FakeClock = field(default_factory=FakeClock)
+    grants: dict[str, LinkGrant] = field(default_factory=dict)
+
+    def issue(self, grant: LinkGrant) -> str:
+        token = f"link-{len(self.grants) + 1}"
+        self.grants[token] = grant
+        return token
+
+    def find(self, token: str, purpose: LinkPurpose) -> LinkGrant | None:
+        grant = self.grants.get(token)
+        if grant is None or grant.purpose is not purpose:
+            return None
+        return grant if grant.expires_at > self.clock.now() else None
+
+
+@dataclass
+class FakeEmailGroups:
+    """Bursts by (firm, thread, contact), as the table keeps them."""
+
+    bursts: dict[tuple[str, str, str], EmailGroup] = field(default_factory=dict)
+
+    def open(self, group: EmailGroup, at: datetime) -> bool:
+        key = (group.firm_id, group.thread_id, group.contact_id)
+        current = self.bursts.get(key)
+        if current is not None and current.until > at:
+            return False
+        self.bursts[key] = group
+        return True
+
+    def fold(self, firm_id: str, thread_id: str, contact_id: str, seq: int) -> None:
+        current = self.bursts[(firm_id, thread_id, contact_id)]
+        if current.last_seq < seq:
+            self.bursts[(firm_id, thread_id, contact_id)] = replace(current, last_seq=seq)
+
+    def drop(self, firm_id: str, thread_id: str, contact_id: str, first_seq: int) -> None:
+        current = self.bursts.get((firm_id, thread_id, contact_id))
+        if current is not None and current.first_seq == current.last_seq == first_seq:
+            del self.bursts[(firm_id, thread_id, contact_id)]
+
+    def get(self, firm_id: str, thread_id: str, contact_id: str) -> EmailGroup | None:
+        return self.bursts.get((firm_id, thread_id, contact_id))
+
+
+@dataclass
+class FakeFollowUps:
+    """Every follow-up scheduled, once each."""
+
+    scheduled: list[EmailGroup] = field(default_factory=list)
+
+    def schedule(self, group: EmailGroup) -> None:
+        if group not in self.scheduled:
+            self.scheduled.append(group)

@@ -17,6 +17,7 @@ from localcloud.provision import create_email_identities, create_tables, create_
 from localcloud.template import REPO_ROOT, Resolver, load_template
 from testkit.aws_calls import Calls, recorder
 from testkit.people import Seeder
+from testkit.schedules import create_schedule_targets
 
 EVENTS_DIR = REPO_ROOT / "events"
 DOCUMENTS_BUCKET = "firmchat-documents-test"
@@ -51,12 +52,18 @@ def aws(template: dict[str, Any]) -> Iterator[Resolver]:
     yields the resolver of names."""
     with mock_aws():
         resolver = Resolver(
-            template, refs={"WebSocketApi": "localws", "DocumentsBucket": DOCUMENTS_BUCKET}
+            template,
+            refs={
+                "WebSocketApi": "localws",
+                "HttpApi": "localhttp",
+                "DocumentsBucket": DOCUMENTS_BUCKET,
+            },
         )
         create_tables(resolver, boto3.client("dynamodb"))
         boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
         create_user_pools(resolver, boto3.client("cognito-idp"))
         create_email_identities(resolver, boto3.client("sesv2"))
+        create_schedule_targets(resolver)
         yield resolver
 
 

@@ -31,6 +31,8 @@ def test_me_is_the_principal_the_firms_records_make_of_the_verified_subject(
             "clients_can_start_threads": True,
             "show_content_in_client_emails": False,
             "require_mfa_for_firm_users": False,
+            "inbox_for_account_members": True,
+            "client_email_group_minutes": 5,
         },
         "mfa": False,
         "must_enrol_mfa": False,

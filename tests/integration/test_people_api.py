@@ -278,8 +278,18 @@ def test_settings_change_one_field_and_keep_the_other(api):
         "clients_can_start_threads": False,
         "show_content_in_client_emails": False,
         "require_mfa_for_firm_users": False,
+        "inbox_for_account_members": True,
+        "client_email_group_minutes": 5,
     }
     assert api.call("GET", "/me", CLIENT).body["settings"]["clients_can_start_threads"] is False
+
+
+def test_the_grouping_window_is_between_0_and_60_minutes(api):
+    for bad in (-1, 61, "five"):
+        answer = api.call("PATCH", "/settings", OWNER, {"client_email_group_minutes": bad})
+        assert answer.status == 422
+    answer = api.call("PATCH", "/settings", OWNER, {"client_email_group_minutes": 0})
+    assert (answer.status, answer.body["client_email_group_minutes"]) == (200, 0)
 
 
 def test_a_member_sees_the_accounts_assigned_to_them_only(api):

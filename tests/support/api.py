@@ -87,10 +87,12 @@ class HttpApi:
         response = self._function.invoke(event)
         raw = response.get("body") or ""
         headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
+        content_type = headers.get("content-type")
+        html = (content_type or "").startswith("text/html")
         return Answer(
             status=response["statusCode"],
-            body=json.loads(raw) if raw else None,
-            content_type=headers.get("content-type"),
+            body=raw if html else json.loads(raw) if raw else None,
+            content_type=content_type,
         )
 
 

@@ -20,11 +20,13 @@ from firmchat_api.routes import (
     accounts,
     documents,
     health,
+    inbox,
     invitations,
     me,
     settings,
     threads,
     tickets,
+    unsubscribe,
     users,
 )
 
@@ -109,6 +111,8 @@ def create_app() -> FastAPI:
         invitations,
         threads,
         documents,
+        inbox,
+        unsubscribe,
     ):
         app.include_router(module.router)
     describe_errors(app)

@@ -11,3 +11,5 @@ messages = root().messages
 directory = root().directory
 tickets = root().tickets
 documents = root().documents
+inbox = root().inbox
+unsubscribes = root().unsubscribes

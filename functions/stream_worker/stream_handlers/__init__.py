@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from firmchat.domain.changes import Handler, ItemKind
-from stream_handlers import access, documents, purge
+from stream_handlers import access, documents, notifications, purge
 
-MODULES: Sequence[ModuleType] = (access, purge, documents)
+MODULES: Sequence[ModuleType] = (access, purge, documents, notifications)
 
 
 def dispatch_table(

@@ -19,6 +19,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from firmchat.root import root
 from localcloud.aws import LocalAws
 from localcloud.console import clock_routes
 from localcloud.demo import DemoLogin, seed
@@ -162,6 +163,10 @@ class LocalCloud:
         ws_api = resolver.ref(websocket_api_id(resolver.template))
         http_api_name = resolver.ref(http_api_id(resolver.template))
         aws_host = f".execute-api.{self._region}.amazonaws.com"
+        clock = Clock()
+        # The functions share this process's composition root: they read the movable clock
+        # the scheduler fires by, so "five minutes later" is the same time for both.
+        root().__dict__["clock"] = clock
         functions = LocalFunctions(
             resolver,
             aws.lambda_environment(),
@@ -179,7 +184,7 @@ class LocalCloud:
             gateway, self._loop, f"{console_url}/{gateway.api.stage}"
         )
         self._management.install()
-        self._scheduler = Scheduler(aws, functions, Clock())
+        self._scheduler = Scheduler(aws, functions, clock)
         portal = PortalConfig(
             httpApi=http_url + http_api.base_path,
             websocket=f"{ws_url}/{gateway.api.stage}",

@@ -47,6 +47,9 @@ class SentMail:
     subject: str
     text: str | None
     html: str | None
+    reply_to: list[str] = field(default_factory=list)
+    # The headers the sender set beyond SES's own (List-Unsubscribe, Auto-Submitted...).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _from_mime(message_id: str, raw: bytes, source: str, recipients: list[str]) -> SentMail:
@@ -66,6 +69,8 @@ def _from_mime(message_id: str, raw: bytes, source: str, recipients: list[str]) 
         subject=str(parsed.get("Subject", "")),
         text=bodies["plain"],
         html=bodies["html"],
+        reply_to=[str(address) for address in parsed.get_all("Reply-To", [])],
+        headers={name: str(value) for name, value in parsed.items()},
     )
 
 
@@ -97,6 +102,7 @@ def _sesv1(form: Mapping[str, list[str]], message_id: str) -> SentMail | None:
         subject=one("Message.Subject.Data") or "",
         text=one("Message.Body.Text.Data"),
         html=one("Message.Body.Html.Data"),
+        reply_to=members("ReplyToAddresses"),
     )
 
 
@@ -123,6 +129,8 @@ def _sesv2(request: Mapping[str, Any], message_id: str) -> SentMail:
         subject=simple.get("Subject", {}).get("Data", ""),
         text=body.get("Text", {}).get("Data"),
         html=body.get("Html", {}).get("Data"),
+        reply_to=request.get("ReplyToAddresses", []),
+        headers={header["Name"]: header["Value"] for header in simple.get("Headers", [])},
     )
 
 
@@ -185,10 +193,18 @@ def _page(messages: list[SentMail]) -> str:
         rendered = (
             f'<iframe sandbox srcdoc="{html.escape(sent.html)}"></iframe>' if sent.html else ""
         )
+        extra = {
+            **({"Reply-To": ", ".join(sent.reply_to)} if sent.reply_to else {}),
+            **sent.headers,
+        }
+        headers = "".join(
+            f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
+            for name, value in extra.items()
+        )
         rows.append(
             f"<article><h2>{html.escape(sent.subject)}</h2>"
             f"<p>{html.escape(sent.sent_at)} · from {html.escape(sent.source)} · to {recipients}"
-            f"</p>{text}{rendered}</article>"
+            f"</p><dl>{headers}</dl>{text}{rendered}</article>"
         )
     return (
         "<!doctype html><meta charset=utf-8><title>Local mail</title>"

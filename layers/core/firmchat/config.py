@@ -45,6 +45,13 @@ class Settings:
     api_stage = _Required("API_STAGE")
     documents_bucket = _Required("DOCUMENTS_BUCKET")
     malware_scanning = _Required("MALWARE_SCANNING")
+    api_origin = _Required("API_ORIGIN")  # the HTTP API's public address, with its stage
+    reply_domain = _Required("REPLY_DOMAIN")  # where replies to notification emails go
+    # Client emails' follow-ups: one-time schedules in this group, calling this function.
+    schedule_group = _Required("SCHEDULE_GROUP")
+    follow_up_function_arn = _Required("FOLLOW_UP_FUNCTION_ARN")
+    scheduler_role_arn = _Required("SCHEDULER_ROLE_ARN")
+    schedule_failure_queue_arn = _Required("SCHEDULE_FAILURE_QUEUE_ARN")
 
     def __init__(self, environment: Mapping[str, str] | None = None) -> None:
         self.environment = os.environ if environment is None else environment

@@ -16,8 +16,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
     from firmchat.adapters.connections import ConnectionPusher, ConnectionStore
+    from firmchat.adapters.deliveries import DynamoDeliveryLedger
     from firmchat.adapters.documents import DynamoDocumentStore
+    from firmchat.adapters.email_groups import DynamoEmailGroups, SchedulerFollowUps
     from firmchat.adapters.identity import CognitoIdentity
+    from firmchat.adapters.inbox import DynamoInbox
+    from firmchat.adapters.links import DynamoLinkTokens
     from firmchat.adapters.mail import SesMailer
     from firmchat.adapters.objects import S3ObjectStore
     from firmchat.adapters.people import DynamoPeopleStore
@@ -25,15 +29,18 @@ if TYPE_CHECKING:
     from firmchat.adapters.tickets import TicketStore
     from firmchat.ports.clock import Clock
     from firmchat.services.audience import Audience
+    from firmchat.services.client_emails import ClientEmails
     from firmchat.services.directory import PeopleDirectory
     from firmchat.services.documents import Documents
     from firmchat.services.identity import Authenticator
+    from firmchat.services.inbox import Inbox
     from firmchat.services.invitations import Invitations
     from firmchat.services.messages import Messages
     from firmchat.services.people import PeopleAdmin
     from firmchat.services.realtime import Broadcast
     from firmchat.services.socket_actions import SocketActions
     from firmchat.services.threads import Threads
+    from firmchat.services.unsubscribe import UnsubscribeLinks, Unsubscribes
 
 
 class Root:
@@ -105,6 +112,36 @@ class Root:
         from firmchat.adapters.objects import S3ObjectStore  # noqa: PLC0415
 
         return S3ObjectStore(self.settings.documents_bucket, aws.s3())
+
+    @cached_property
+    def deliveries(self) -> "DynamoDeliveryLedger":
+        from firmchat.adapters.deliveries import DynamoDeliveryLedger  # noqa: PLC0415
+
+        return DynamoDeliveryLedger(self.table, self.clock)
+
+    @cached_property
+    def inbox_store(self) -> "DynamoInbox":
+        from firmchat.adapters.inbox import DynamoInbox  # noqa: PLC0415
+
+        return DynamoInbox(self.table)
+
+    @cached_property
+    def link_tokens(self) -> "DynamoLinkTokens":
+        from firmchat.adapters.links import DynamoLinkTokens  # noqa: PLC0415
+
+        return DynamoLinkTokens(self.table, self.clock)
+
+    @cached_property
+    def email_groups(self) -> "DynamoEmailGroups":
+        from firmchat.adapters.email_groups import DynamoEmailGroups  # noqa: PLC0415
+
+        return DynamoEmailGroups(self.table)
+
+    @cached_property
+    def follow_ups(self) -> "SchedulerFollowUps":
+        from firmchat.adapters.email_groups import SchedulerFollowUps  # noqa: PLC0415
+
+        return SchedulerFollowUps(aws.scheduler(), self.settings)
 
     # ------------------------------------------------------------ services
     @cached_property
@@ -178,6 +215,53 @@ class Root:
             self.objects,
             self.broadcast,
             clock=self.clock,
+        )
+
+    @cached_property
+    def client_emails(self) -> "ClientEmails":
+        from firmchat.services.client_emails import ClientEmails  # noqa: PLC0415
+
+        return ClientEmails(
+            self.thread_store,
+            self.people_store,
+            self.deliveries,
+            self.mailer,
+            unsubscribe_links=self.unsubscribe_links,
+            groups=self.email_groups,
+            follow_ups=self.follow_ups,
+            portal_origin=self.settings.portal_origin,
+        )
+
+    @cached_property
+    def unsubscribe_links(self) -> "UnsubscribeLinks":
+        from firmchat.services.unsubscribe import UnsubscribeLinks  # noqa: PLC0415
+
+        return UnsubscribeLinks(
+            self.link_tokens,
+            self.clock,
+            api_origin=self.settings.api_origin,
+            reply_domain=self.settings.reply_domain,
+        )
+
+    @cached_property
+    def unsubscribes(self) -> "Unsubscribes":
+        from firmchat.services.unsubscribe import Unsubscribes  # noqa: PLC0415
+
+        return Unsubscribes(self.link_tokens, self.people_store)
+
+    @cached_property
+    def inbox(self) -> "Inbox":
+        from firmchat.services.inbox import Inbox  # noqa: PLC0415
+
+        return Inbox(
+            store=self.inbox_store,
+            threads=self.thread_store,
+            people=self.people_store,
+            principals=self.authenticator,
+            connections=self.connections,
+            sender=self.pusher,
+            mailer=self.mailer,
+            portal_origin=self.settings.portal_origin,
         )
 
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sesv2 import SESV2Client
 
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 4})
@@ -40,3 +41,8 @@ def sesv2() -> "SESV2Client":
 def s3() -> "S3Client":
     # Signature version 4 for every presigned form and link (the bucket policy requires it).
     return boto3.client("s3", config=_CONFIG.merge(Config(signature_version="s3v4")))
+
+
+@cache
+def scheduler() -> "EventBridgeSchedulerClient":
+    return boto3.client("scheduler", config=_CONFIG)

@@ -1,6 +1,7 @@
 """Email through SES (the v2 API), from the verified sender the template names."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -11,14 +12,25 @@ class SesMailer:
         self._sender = sender
         self._ses = client
 
-    def send(self, to: str, subject: str, text: str) -> None:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        *,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        reply_to: str | None = None,
+    ) -> None:
+        body: dict[str, Any] = {"Text": {"Data": text, "Charset": "UTF-8"}}
+        if html is not None:
+            body["Html"] = {"Data": html, "Charset": "UTF-8"}
+        simple: dict[str, Any] = {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}
+        if headers:
+            simple["Headers"] = [{"Name": name, "Value": value} for name, value in headers.items()]
         self._ses.send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},
-            Content={
-                "Simple": {
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": text, "Charset": "UTF-8"}},
-                }
-            },
+            ReplyToAddresses=[reply_to] if reply_to else [],
+            Content={"Simple": simple},  # type: ignore[typeddict-item]
         )

@@ -193,6 +193,15 @@ class DynamoPeopleStore:
         )
         return [Contact.model_validate(item) for item in items]
 
+    def account_assignee_ids(self, firm_id: str, account_id: str) -> list[str]:
+        """The members assigned to the account (GSI1, one item each)."""
+        found = query_all(
+            self._table,
+            Key("GSI1PK").eq(keys.account_assignees_index(firm_id, account_id)),
+            IndexName="GSI1",
+        )
+        return [str(item["user_id"]) for item in found]
+
     def invitation(self, firm_id: str, digest: str) -> Invitation | None:
         item = self._get(invitation_key(firm_id, digest))
         return Invitation.model_validate(item) if item else None

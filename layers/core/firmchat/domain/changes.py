@@ -38,12 +38,13 @@ class ChangeEvent(StrEnum):
 
 @dataclass(frozen=True)
 class Change:
-    """`kind` is None for an item without a known kind; `old` and `new` are None when the
-    item did not exist then, or when its kind has no model (assignments, read states,
-    client message ids)."""
+    """`kind` is None for an item without a known kind; `firm_id` is the firm its key names
+    (None for a key outside every firm); `old` and `new` are None when the item did not
+    exist then, or when its kind has no model (assignments, client message ids)."""
 
     event: ChangeEvent
     kind: ItemKind | None
+    firm_id: str | None
     old: BaseModel | None
     new: BaseModel | None
 

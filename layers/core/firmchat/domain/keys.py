@@ -136,8 +136,11 @@ def client_message_sort_key(client_id: str) -> str:
     return f"REQ#{client_id}"
 
 
+READER_PREFIX = "READ#"
+
+
 def reader_sort_key(user_id: str) -> str:
-    return f"READ#{user_id}"
+    return f"{READER_PREFIX}{user_id}"
 
 
 def typing_sort_key(user_id: str) -> str:
@@ -183,3 +186,70 @@ def folder_sort_key(folder_id: str) -> str:
 
 def document_sort_key(document_id: str) -> str:
     return f"{DOCUMENT_PREFIX}{document_id}"
+
+
+def firm_of_partition(partition: str) -> str | None:
+    """The firm id every firm's partition key starts with (None for any other key)."""
+    firm, _, rest = partition.partition("#")
+    return rest.split("#", 1)[0] if firm == "FIRM" and rest else None
+
+
+def thread_of_partition(partition: str) -> tuple[str, str]:
+    """(firm id, thread id) of a thread partition key."""
+    firm, firm_id, thread, thread_id = partition.split("#", 3)
+    if (firm, thread) != ("FIRM", "THREAD"):
+        raise ValueError(f"not a thread partition: {partition!r}")
+    return firm_id, thread_id
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def deliveries_partition(firm_id: str, event_id: str) -> str:
+    """The marks of one event's notifications: one item per recipient once it is sent."""
+    return f"FIRM#{firm_id}#NOTIFY#{event_id}"
+
+
+def delivery_sort_key(recipient: str) -> str:
+    return f"TO#{recipient}"
+
+
+def inbox_partition(firm_id: str, person_id: str) -> str:
+    """One person's notification entries, one per thread (NT-2, NT-3)."""
+    return f"FIRM#{firm_id}#INBOX#{person_id}"
+
+
+def inbox_sort_key(thread_id: str) -> str:
+    return f"THREAD#{thread_id}"
+
+
+def inbox_recent_index(firm_id: str, person_id: str) -> str:
+    """GSI1 partition: every entry of the person, by the time of its last activity."""
+    return f"FIRM#{firm_id}#INBOX#{person_id}#RECENT"
+
+
+def inbox_unread_index(firm_id: str, person_id: str) -> str:
+    """GSI2 partition, sparse: only the entries with unread activity, by time."""
+    return f"FIRM#{firm_id}#INBOX#{person_id}#UNREAD"
+
+
+NOTIFICATION_PREFERENCES = "PREFERENCES"
+"""Sort key of a firm user's notification preferences, in their inbox partition."""
+
+
+def emailed_sort_key(thread_id: str) -> str:
+    """The firm user's debounce mark of one thread: the last message they were emailed of."""
+    return f"EMAILED#{thread_id}"
+
+
+def link_partition(firm_id: str, secret_digest: str) -> str:
+    """A link token handed to a contact in an email (unsubscribe, reply): by its digest."""
+    return f"FIRM#{firm_id}#LINK#{secret_digest}"
+
+
+LINK = "LINK"
+
+
+def email_group_partition(firm_id: str, thread_id: str) -> str:
+    """The bursts of client emails of one thread: one item per contact (grouping)."""
+    return f"FIRM#{firm_id}#GROUP#{thread_id}"

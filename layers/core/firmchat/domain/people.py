@@ -174,6 +174,8 @@ class SettingsChanges(_Input):
     require_mfa_for_firm_users: bool | None = Field(
         default=None, description="only a caller whose own MFA is recorded may turn it on"
     )
+    inbox_for_account_members: bool | None = None
+    client_email_group_minutes: int | None = Field(default=None, ge=0, le=60)
 
 
 def _meets_the_pool_policy(password: str) -> str:

@@ -15,7 +15,7 @@ exactly one account, `account_id`.
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class PrincipalKind(StrEnum):
@@ -43,6 +43,11 @@ class FirmSettings(BaseModel):
     show_content_in_client_emails: bool = False
     # Firm users must have a TOTP device recorded (POST /me/mfa) to do anything but enrol.
     require_mfa_for_firm_users: bool = False
+    # NT-3: a client's new thread or message also reaches the members assigned to the account.
+    inbox_for_account_members: bool = True
+    # Client emails of a burst: the first at once, the rest folded into one follow-up at the
+    # end of this many minutes (0: one email per message).
+    client_email_group_minutes: int = Field(default=5, ge=0, le=60)
 
 
 class Principal(BaseModel):

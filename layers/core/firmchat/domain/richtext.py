@@ -346,3 +346,28 @@ def parse_message(
     if not text:
         raise InvalidInputError("the message is empty: write something before sending", field=field)
     return RichText(html=cleaned, text=text)
+
+
+_EMAIL_TAGS: Final = _TAGS - {"img", "iframe"}
+# A stored embed, as `_rebuilt_iframe` writes it.
+_STORED_IFRAME: Final = re.compile(r'<iframe src="([^"]*)"[^>]*>.*?</iframe>', re.DOTALL)
+
+
+def _iframe_as_link(found: re.Match[str]) -> str:
+    src = found.group(1)
+    return f'<p><a href="{src}">Watch the video</a></p>' if src else ""
+
+
+def email_html(cleaned_html: str) -> str:
+    """The stricter profile for emails (NT-1): a stored message's HTML with its video embeds
+    turned into links and its images dropped (a mail client would fetch them from outside, or
+    could not show a thread's document at all); only http, https and mailto links remain."""
+    linked = _STORED_IFRAME.sub(_iframe_as_link, cleaned_html)
+    return nh3.clean(
+        linked,
+        tags=set(_EMAIL_TAGS),
+        attributes={"*": set[str](), "a": {"href"}},
+        url_schemes=set(LINK_SCHEMES),
+        url_relative="deny",
+        link_rel=LINK_REL,
+    )

@@ -90,6 +90,16 @@ class Thread(BaseModel):
         )
 
 
+class ReadState(BaseModel):
+    """How far one person has read one thread (MS-5)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    thread_id: str
+    user_id: str
+    seq: int
+
+
 class Message(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -105,6 +105,16 @@ class ThreadStore(Protocol):
         """Each user's unread in the thread and its account, read in batches."""
 
 
+class ThreadReads(Protocol):
+    """What notifications read of threads: the thread, and how far someone has read it."""
+
+    def get(self, firm_id: str, thread_id: str) -> Thread | None: ...
+
+    def read_seqs(self, firm_id: str, user_id: str, thread_ids: Sequence[str]) -> dict[str, int]:
+        """The user's read state in each thread (0 where there is none)."""
+        ...
+
+
 class RowFilter[T](Protocol):
     def __call__(self, row: T, /) -> bool: ...
 

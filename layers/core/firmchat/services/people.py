@@ -50,17 +50,7 @@ class PeopleAdmin:
                 "record your own authenticator app first (POST /me/mfa): requiring MFA "
                 "without it would lock you out"
             )
-        settings = principal.settings.model_copy(
-            update={
-                field: value
-                for field, value in (
-                    ("clients_can_start_threads", changes.clients_can_start_threads),
-                    ("show_content_in_client_emails", changes.show_content_in_client_emails),
-                    ("require_mfa_for_firm_users", changes.require_mfa_for_firm_users),
-                )
-                if value is not None
-            }
-        )
+        settings = principal.settings.model_copy(update=changes.model_dump(exclude_none=True))
         self._store.change_settings(principal.firm_id, settings)
         return settings
 

@@ -10,8 +10,10 @@ from firmchat.adapters.items.people import firm_from_item
 from firmchat.adapters.items.threads import (
     deleted_thread_from_item,
     message_from_item,
+    read_state_from_item,
     thread_from_item,
 )
+from firmchat.domain import keys
 from firmchat.domain.changes import Change, ChangeEvent, ItemKind
 from firmchat.domain.documents import Document, Folder
 from firmchat.domain.people import ClientAccount, Contact, FirmUser, Invitation, Login
@@ -29,18 +31,21 @@ MODELS: Mapping[ItemKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     ItemKind.MESSAGE: message_from_item,
     ItemKind.FOLDER: Folder.model_validate,
     ItemKind.DOCUMENT: Document.model_validate,
+    ItemKind.READ_STATE: read_state_from_item,
 }
 
 
 def decode(event: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> Change:
     """`old` and `new` are the record's images as Python values (absent or empty when the
     item did not exist)."""
-    named = str((new or old or {}).get("kind", ""))
+    image = new or old or {}
+    named = str(image.get("kind", ""))
     kind = ItemKind(named) if named in ItemKind else None
     model = MODELS.get(kind) if kind is not None else None
     return Change(
         event=ChangeEvent(event),
         kind=kind,
+        firm_id=keys.firm_of_partition(str(image.get("PK", ""))),
         old=model(old) if model and old else None,
         new=model(new) if model and new else None,
     )

@@ -7,7 +7,7 @@ from typing import Any
 from firmchat.adapters.dynamo import Item, plain
 from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
-from firmchat.domain.threads import DeletedThread, Message, Thread
+from firmchat.domain.threads import DeletedThread, Message, ReadState, Thread
 
 
 def thread_key(thread: Thread) -> dict[str, str]:
@@ -81,3 +81,9 @@ def thread_from_item(item: Mapping[str, Any]) -> Thread:
 
 def message_from_item(item: Mapping[str, Any]) -> Message:
     return Message.model_validate(plain(dict(item)))
+
+
+def read_state_from_item(item: Mapping[str, Any]) -> ReadState:
+    _, thread_id = keys.thread_of_partition(str(item["PK"]))
+    user_id = str(item["SK"]).removeprefix(keys.READER_PREFIX)
+    return ReadState(thread_id=thread_id, user_id=user_id, seq=int(item["seq"]))

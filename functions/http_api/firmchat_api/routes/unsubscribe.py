@@ -1,0 +1,51 @@
+"""One-click unsubscribe from client emails (RFC 8058): public, the token is the key. The
+GET shows what the POST would do and changes nothing; the POST turns notify off."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import HTMLResponse
+
+from firmchat.emails import render_page
+from firmchat.errors import NotFoundError
+from firmchat.services.unsubscribe import Subscription
+from firmchat_api.wiring import unsubscribes
+
+router = APIRouter(tags=["notifications"])
+
+Token = Annotated[str, Path(min_length=3, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+def _page(layout: str, title: str, found: Subscription) -> HTMLResponse:
+    return HTMLResponse(
+        render_page(
+            layout,
+            title,
+            firm_name=found.firm.name,
+            account_name=found.account.name,
+            email=found.contact.email,
+        )
+    )
+
+
+def _unusable() -> HTMLResponse:
+    return HTMLResponse(
+        render_page("link_unusable", "Link not valid", firm_name=""), status_code=404
+    )
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def confirm_unsubscribe(token: Token) -> HTMLResponse:
+    try:
+        return _page("unsubscribe_confirm", "Unsubscribe", unsubscribes.subscription(token))
+    except NotFoundError:
+        return _unusable()
+
+
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(token: Token) -> HTMLResponse:
+    """The one-click POST (body `List-Unsubscribe=One-Click`) and the page's button."""
+    try:
+        return _page("unsubscribe_done", "Unsubscribed", unsubscribes.unsubscribe(token))
+    except NotFoundError:
+        return _unusable()
