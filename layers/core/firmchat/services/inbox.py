@@ -31,7 +31,7 @@ from firmchat.ports.connections import Connections, Pusher
 from firmchat.ports.notifications import NotificationMailer
 from firmchat.ports.people import AssignedUser
 from firmchat.ports.threads import ThreadReads
-from firmchat.services.realtime import PrincipalSource
+from firmchat.services.audience import PrincipalSource
 
 _WHAT = {
     Activity.NEW_THREAD: "started",
