@@ -70,6 +70,8 @@ def describe_errors(app: FastAPI) -> None:
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
                 for status in _statuses(method, path, operation):
+                    if status != 422 and str(status) in responses:
+                        continue  # the route declares this answer itself (a page, not a problem)
                     responses[str(status)] = {
                         "description": TITLES[_EXAMPLES[status][0]],
                         "content": {

@@ -1,7 +1,9 @@
 """One-click unsubscribe from client emails (RFC 8058): public, the token is the key. The
-GET shows what the POST would do and changes nothing; the POST turns notify off."""
+GET shows what the POST would do and changes nothing; the POST turns notify off. Its
+answers are pages for people, a forged or expired link's 404 too: the one exception to the
+API's problem bodies (docs/api-errors.md)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse
@@ -9,10 +11,17 @@ from fastapi.responses import HTMLResponse
 from firmchat.emails import render_page
 from firmchat.errors import NotFoundError
 from firmchat.services.unsubscribe import Subscription
+from firmchat_api.openapi import PUBLIC
 from firmchat_api.wiring import unsubscribes
 
 router = APIRouter(tags=["notifications"])
 
+_PAGES: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "The link is not valid: a page saying so",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
 Token = Annotated[str, Path(min_length=3, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -34,7 +43,9 @@ def _unusable() -> HTMLResponse:
     )
 
 
-@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+@router.get(
+    "/unsubscribe/{token}", response_class=HTMLResponse, responses=_PAGES, openapi_extra=PUBLIC
+)
 def confirm_unsubscribe(token: Token) -> HTMLResponse:
     try:
         return _page("unsubscribe_confirm", "Unsubscribe", unsubscribes.subscription(token))
@@ -42,7 +53,9 @@ def confirm_unsubscribe(token: Token) -> HTMLResponse:
         return _unusable()
 
 
-@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+@router.post(
+    "/unsubscribe/{token}", response_class=HTMLResponse, responses=_PAGES, openapi_extra=PUBLIC
+)
 def unsubscribe(token: Token) -> HTMLResponse:
     """The one-click POST (body `List-Unsubscribe=One-Click`) and the page's button."""
     try:
