@@ -67,7 +67,9 @@ def client_recipients(
     """The contacts a thread's email goes to: the ones the policy lets see it, that sign in
     and have notify on.
 
-    To fold into the one audience service ("everyone who may see the thread") when it lands.
+    The same policy rule as `Audience.everyone`, applied to the contact records already read
+    (their addresses and notify switch are what an email needs; `everyone` would load the
+    firm's users and the principals again).
     """
     by_id = {contact.contact_id: contact for contact in contacts if contact.signs_in}
     candidates = [_as_principal(contact, settings) for contact in by_id.values()]
