@@ -186,6 +186,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Waiting For Action
+         * @description NT-2: the client's threads with unread messages, newest first.
+         */
+        get: operations["waiting_for_action_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -200,6 +220,43 @@ export interface paths {
         get: operations["health_health_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Inbox
+         * @description NT-3: one entry per thread, newest activity first, with who acted, what, and unread.
+         */
+        get: operations["list_inbox_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{thread_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Inbox Entry Read */
+        post: operations["mark_inbox_entry_read_inbox__thread_id__read_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -264,6 +321,27 @@ export interface paths {
          *     code. 409 when the sign-in has no verified app.
          */
         post: operations["record_mfa_me_mfa_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification Preferences
+         * @description NT-4: per kind of activity, inbox, email, both or none (firm users).
+         */
+        get: operations["notification_preferences_me_notification_preferences_get"];
+        /** Set Notification Preferences */
+        put: operations["set_notification_preferences_me_notification_preferences_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +661,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/unsubscribe/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confirm Unsubscribe */
+        get: operations["confirm_unsubscribe_unsubscribe__token__get"];
+        put?: never;
+        /**
+         * Unsubscribe
+         * @description The one-click POST (body `List-Unsubscribe=One-Click`) and the page's button.
+         */
+        post: operations["unsubscribe_unsubscribe__token__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -751,6 +850,11 @@ export interface components {
             name: string;
         };
         /**
+         * Activity
+         * @enum {string}
+         */
+        Activity: "new_thread" | "message" | "mention";
+        /**
          * Author
          * @description Who wrote something, as shown (MS-4): the firm user's name, or the contact's name
          *     (the email address when the login is linked to no contact).
@@ -762,6 +866,12 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /**
+         * Channel
+         * @description Where a firm user hears of one kind of activity (NT-4).
+         * @enum {string}
+         */
+        Channel: "inbox" | "email" | "both" | "none";
         /**
          * ClientAuthor
          * @description Who wrote something, as a client sees it: the side and the name.
@@ -1071,10 +1181,20 @@ export interface components {
          */
         FirmSettings: {
             /**
+             * Client Email Group Minutes
+             * @default 5
+             */
+            client_email_group_minutes: number;
+            /**
              * Clients Can Start Threads
              * @default true
              */
             clients_can_start_threads: boolean;
+            /**
+             * Inbox For Account Members
+             * @default true
+             */
+            inbox_for_account_members: boolean;
             /**
              * Require Mfa For Firm Users
              * @default false
@@ -1224,6 +1344,37 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** InboxEntry */
+        InboxEntry: {
+            /** Account Id */
+            account_id: string;
+            activity: components["schemas"]["Activity"];
+            actor: components["schemas"]["Author"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Firm Id */
+            firm_id: string;
+            /** Last Seq */
+            last_seq: number;
+            /** Person Id */
+            person_id: string;
+            /** Subject */
+            subject: string;
+            /** Thread Id */
+            thread_id: string;
+            /** Unread */
+            unread: number;
+        };
+        /** InboxPage */
+        InboxPage: {
+            /** Cursor */
+            cursor: string | null;
+            /** Entries */
+            entries: components["schemas"]["InboxEntry"][];
+        };
         /**
          * InvitationAcceptance
          * @description A link's token (an invitation or a password reset) and the password chosen with it.
@@ -1368,6 +1519,19 @@ export interface components {
             /** Subject */
             subject: string;
         };
+        /**
+         * NotificationPreferences
+         * @description A firm user's channel per kind of activity; one field per `Activity`. Emails are
+         *     debounced per thread: one until the user has read it.
+         */
+        NotificationPreferences: {
+            /** @default inbox */
+            mention: components["schemas"]["Channel"];
+            /** @default inbox */
+            message: components["schemas"]["Channel"];
+            /** @default inbox */
+            new_thread: components["schemas"]["Channel"];
+        };
         /** PasswordResetRequest */
         PasswordResetRequest: {
             /** Email */
@@ -1436,8 +1600,12 @@ export interface components {
         Role: "owner" | "admin" | "member";
         /** SettingsChanges */
         SettingsChanges: {
+            /** Client Email Group Minutes */
+            client_email_group_minutes?: number | null;
             /** Clients Can Start Threads */
             clients_can_start_threads?: boolean | null;
+            /** Inbox For Account Members */
+            inbox_for_account_members?: boolean | null;
             /**
              * Require Mfa For Firm Users
              * @description only a caller whose own MFA is recorded may turn it on
@@ -3353,6 +3521,108 @@ export interface operations {
             };
         };
     };
+    waiting_for_action_dashboard_get: {
+        parameters: {
+            query?: {
+                /** @description 25 (default), 50, 100 or 250 */
+                size?: number | null;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health_health_get: {
         parameters: {
             query?: never;
@@ -3371,6 +3641,260 @@ export interface operations {
                     "application/json": {
                         [key: string]: string;
                     };
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_inbox_inbox_get: {
+        parameters: {
+            query?: {
+                /** @description 25 (default), 50, 100 or 250 */
+                size?: number | null;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_inbox_entry_read_inbox__thread_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The input is not valid */
@@ -3612,6 +4136,260 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_preferences_me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_notification_preferences_me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
             };
             /** @description The request could not be read */
             400: {
@@ -5987,6 +6765,170 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_unsubscribe_unsubscribe__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The link is not valid: a page saying so */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe_unsubscribe__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link is not valid: a page saying so */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description In conflict with the current state */
