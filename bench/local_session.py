@@ -1,6 +1,7 @@
 """Signing in to a running local cloud as one of its demo logins, as a portal does: an ID
 token from the local user pool, then WebSocket tickets from the HTTP API."""
 
+import time
 from dataclasses import dataclass
 
 import boto3
@@ -49,7 +50,11 @@ class DemoSession:
         return httpx.Client(base_url=self.endpoints.http_api, headers=self.headers, timeout=60)
 
     def socket_url(self, http: httpx.Client) -> str:
-        """The WebSocket address with a fresh one-use ticket."""
+        """The WebSocket address with a fresh one-use ticket. Past the person's tickets a
+        minute (429), it waits for the next minute once, as a polite portal would."""
         answer = http.post("/ws-tickets")
+        if answer.status_code == httpx.codes.TOO_MANY_REQUESTS:
+            time.sleep(61 - time.time() % 60)
+            answer = http.post("/ws-tickets")
         answer.raise_for_status()
         return f"{self.endpoints.websocket}?ticket={answer.json()['ticket']}"

@@ -7,7 +7,7 @@ set a field the API does not offer (a client cannot make itself an owner by addi
 """
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -30,9 +30,15 @@ def _lowercase(value: str) -> str:
     return value.lower()
 
 
+_MAILABLE: Final = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$"
+)
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    # An address mail can be sent to: RFC 5322 dot-atom characters before the @, ASCII
+    # host labels (IDNs in their xn-- form) and a top-level label that starts with a letter.
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=_MAILABLE),
     Encodable,
     AfterValidator(_lowercase),
 ]
