@@ -29,9 +29,7 @@ def api(core_settings, lambda_function):
     return HttpApi(lambda_function("HttpApiFunction"))
 
 
-def _thread(
-    api: HttpApi, tasks: list[str] | None = None, client_id: str = "first-msg-1"
-) -> Answer:
+def _thread(api: HttpApi, tasks: list[str] | None = None, client_id: str = "first-msg-1") -> Answer:
     body: dict[str, object] = {
         "account_id": "acct-1",
         "subject": "Year end",
