@@ -1,6 +1,8 @@
 """Client tasks over the HTTP API function (TK-1 to TK-7, CH-3, CH-8): the checklist, the
 task-list update messages, the counters and filters, and every bad input refused whole."""
 
+from typing import Any
+
 import pytest
 
 from firmchat.domain.principal import Role
@@ -40,8 +42,11 @@ def _thread(api: HttpApi, tasks: list[str] | None = None, client_id: str = "firs
     return api.call("POST", "/threads", OWNER, body)
 
 
-def _messages(api: HttpApi, thread_id: str) -> list[dict]:
-    return api.call("GET", f"/threads/{thread_id}/messages", OWNER).body["messages"]
+def _messages(api: HttpApi, thread_id: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = api.call("GET", f"/threads/{thread_id}/messages", OWNER).body[
+        "messages"
+    ]
+    return messages
 
 
 def _filtered(api: HttpApi, which: str) -> list[str]:
@@ -50,8 +55,9 @@ def _filtered(api: HttpApi, which: str) -> list[str]:
     return [row["thread_id"] for row in answer.body["threads"]]
 
 
-def _tasks(api: HttpApi, thread_id: str, who: SignIn = OWNER) -> dict:
-    return api.call("GET", f"/threads/{thread_id}/tasks", who).body
+def _tasks(api: HttpApi, thread_id: str, who: SignIn = OWNER) -> dict[str, Any]:
+    tasks: dict[str, Any] = api.call("GET", f"/threads/{thread_id}/tasks", who).body
+    return tasks
 
 
 def test_tasks_at_creation_checked_by_the_client_counted_and_filtered(api):
@@ -74,7 +80,8 @@ def test_tasks_at_creation_checked_by_the_client_counted_and_filtered(api):
     assert first.status == 200, first.body
     assert first.body["done"] == 1
     update = _messages(api, thread_id)[0]
-    assert update["seq"] == 2 and "Upload your W-2" in update["text"]
+    assert update["seq"] == 2
+    assert "Upload your W-2" in update["text"]
 
     last = api.call("PUT", f"/threads/{thread_id}/tasks/task-0001/done", CLIENT, {"done": True})
     assert last.body["done"] == 2
@@ -99,7 +106,8 @@ def test_adding_tasks_while_the_update_is_the_latest_message_rewrites_it(api):
         assert added.status == 200, added.body
     messages = _messages(api, thread_id)
     assert [m["seq"] for m in messages] == [2, 1]
-    assert "One" in messages[0]["text"] and "Two" in messages[0]["text"]
+    assert "One" in messages[0]["text"]
+    assert "Two" in messages[0]["text"]
     assert _filtered(api, "with_tasks") == [thread_id]
 
     api.call(
@@ -147,7 +155,7 @@ def test_reorder_against_a_stale_order_is_a_409_with_the_current_order(api):
     assert [t["task_id"] for t in _tasks(api, thread_id)["tasks"]] == now
 
 
-def test_bad_input_is_refused_precisely_and_changes_nothing(api):
+def test_bad_input_is_refused_precisely_and_changes_nothing(api: HttpApi) -> None:
     thread_id = _thread(api, ["A"]).body["thread_id"]
     other = api.call(
         "POST",
@@ -173,7 +181,8 @@ def test_bad_input_is_refused_precisely_and_changes_nothing(api):
     assert add("<b></b>").status == 422
     many = [{"text": f"t{i}"} for i in range(MAX_TASKS)]
     too_many = api.call("POST", f"/threads/{thread_id}/tasks", OWNER, {"tasks": many})
-    assert too_many.status == 422 and "at most" in too_many.body["detail"]
+    assert too_many.status == 422
+    assert "at most" in too_many.body["detail"]
     unknown = api.call("POST", f"/threads/{thread_id}/tasks", OWNER, {"tasks": [], "x": 1})
     assert unknown.status == 422
 
@@ -184,7 +193,8 @@ def test_bad_input_is_refused_precisely_and_changes_nothing(api):
     assert api.call("GET", f"/threads/{other}/tasks", CLIENT).status == 404
     assert api.call("DELETE", f"/threads/{thread_id}/tasks/task-0000", OWNER).status == 200
     gone = api.call("PUT", f"/threads/{thread_id}/tasks/task-0000/done", CLIENT, {"done": True})
-    assert gone.status == 404 and gone.body["detail"] == "no such task in this thread"
+    assert gone.status == 404
+    assert gone.body["detail"] == "no such task in this thread"
 
     # clients check, never manage
     assert add("ok").status == 200

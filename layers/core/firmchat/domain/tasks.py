@@ -7,9 +7,10 @@ carries the done/total counters its rows show and the task filters list by (CH-8
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -201,3 +202,71 @@ def merged_note(
     return note.model_copy(
         update={"created": tuple(created), "completed": tuple(completed), "all_done": all_done}
     )
+
+
+# ---------------------------------------------------------------- events for automations (TK-9)
+
+EVENT_SOURCE: Final = "firmchat.tasks"
+EVENT_SCHEMA_VERSION: Final = 1
+TASK_CREATED: Final = "Task created"
+TASK_COMPLETED: Final = "Task completed"
+TASK_REOPENED: Final = "Task reopened"
+TASK_DELETED: Final = "Task deleted"
+ALL_TASKS_COMPLETED: Final = "All tasks completed"
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """One event for automations (docs/events.md): `event_id` is the same for every
+    redelivery of the change it comes from, and rides in `detail` for consumers."""
+
+    event_id: str
+    detail_type: str
+    detail: dict[str, Any]
+
+
+def task_events(old: TaskList | None, new: TaskList) -> list[TaskEvent]:
+    """What one change of a thread's task list says, in the list's order: created,
+    completed, reopened, deleted, and "all tasks completed" when it made every task done."""
+    before = {task.task_id: task for task in old.tasks} if old is not None else {}
+    after = {task.task_id: task for task in new.tasks}
+    actor = new.changed_by
+    common: dict[str, Any] = {
+        "schema_version": EVENT_SCHEMA_VERSION,
+        "firm_id": new.firm_id,
+        "account_id": new.account_id,
+        "thread_id": new.thread_id,
+        "list_version": new.version,
+        "at": new.changed_at.isoformat() if new.changed_at else None,
+        "actor": {"kind": actor.kind.value, "user_id": actor.user_id, "name": actor.name}
+        if actor
+        else None,
+    }
+    events: list[TaskEvent] = []
+
+    def add(detail_type: str, task: Task | None) -> None:
+        name = detail_type.lower().replace(" ", "_")
+        event_id = f"{new.thread_id}/{new.version}/{name}/{task.task_id if task else '-'}"
+        detail = {**common, "event_id": event_id, "type": name}
+        if task is not None:
+            detail["task"] = {"task_id": task.task_id, "text": task.text, "done": task.done}
+        else:
+            detail["done"], detail["total"] = new.done, new.total
+        events.append(TaskEvent(event_id=event_id, detail_type=detail_type, detail=detail))
+
+    for task in new.tasks:
+        earlier = before.get(task.task_id)
+        if earlier is None:
+            add(TASK_CREATED, task)
+            if task.done:
+                add(TASK_COMPLETED, task)
+        elif task.done and not earlier.done:
+            add(TASK_COMPLETED, task)
+        elif earlier.done and not task.done:
+            add(TASK_REOPENED, task)
+    for task in before.values():
+        if task.task_id not in after:
+            add(TASK_DELETED, task)
+    if new.all_done and not (old is not None and old.all_done):
+        add(ALL_TASKS_COMPLETED, None)
+    return events

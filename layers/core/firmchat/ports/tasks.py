@@ -3,9 +3,9 @@ what publishes task events for automations (TK-9; firmchat.adapters.task_events)
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from firmchat.domain.tasks import TaskList
+from firmchat.domain.tasks import TaskEvent, TaskList
 from firmchat.domain.threads import Message, Thread
 
 
@@ -49,16 +49,6 @@ class TaskReads(Protocol):
     """What client emails read of tasks (TK-8)."""
 
     def lists(self, firm_id: str, thread_ids: Sequence[str]) -> dict[str, TaskList]: ...
-
-
-@dataclass(frozen=True)
-class TaskEvent:
-    """One event for automations: its id (the same for every redelivery of its change),
-    its type and what it says."""
-
-    event_id: str
-    detail_type: str
-    detail: dict[str, Any]
 
 
 class TaskEventBus(Protocol):
