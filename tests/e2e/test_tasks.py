@@ -131,8 +131,15 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
             and "completed every task" in mail["subject"]
         ]
 
-    (email,) = _eventually(all_done_emails)
-    assert email["to"] == [owner_email]
+    def to_the_creator() -> list[dict[str, Any]]:
+        return [mail for mail in all_done_emails() if mail["to"] == [owner_email]]
+
+    (email,) = _eventually(to_the_creator)
+    assert "Ada Lovelace completed every task" in email["subject"]
+    member_email = login_of(endpoints, "member assigned to Lovelace")["email"]
+    assert _eventually(
+        lambda: [mail for mail in all_done_emails() if mail["to"] == [member_email]]
+    )
 
     def top_of_inbox() -> dict[str, Any] | None:
         entries = http.get("/inbox", headers=owner).json()["entries"]
@@ -164,4 +171,4 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
     ids = [event["detail"]["event_id"] for event in arrived]
     assert len(ids) == len(set(ids))
     assert all(event["source"] == "firmchat.tasks" for event in arrived)
-    assert len(all_done_emails()) == 1
+    assert len(to_the_creator()) == 1
