@@ -137,9 +137,7 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
     (email,) = _eventually(to_the_creator)
     assert "Ada Lovelace completed every task" in email["subject"]
     member_email = login_of(endpoints, "member assigned to Lovelace")["email"]
-    assert _eventually(
-        lambda: [mail for mail in all_done_emails() if mail["to"] == [member_email]]
-    )
+    assert _eventually(lambda: [mail for mail in all_done_emails() if mail["to"] == [member_email]])
 
     def top_of_inbox() -> dict[str, Any] | None:
         entries = http.get("/inbox", headers=owner).json()["entries"]

@@ -205,7 +205,7 @@ def test_bad_input_is_refused_precisely_and_changes_nothing(api: HttpApi) -> Non
     assert before["version"] < _tasks(api, thread_id)["version"]
 
 
-def test_the_dashboard_lists_open_tasks_and_archived_threads_leave_it(api):
+def test_the_dashboard_lists_open_tasks_and_archived_threads_leave_it(api: HttpApi) -> None:
     thread_id = _thread(api, ["A", "B"]).body["thread_id"]
     board = api.call("GET", "/dashboard/tasks", CLIENT)
     assert board.status == 200, board.body
@@ -223,3 +223,64 @@ def test_the_dashboard_lists_open_tasks_and_archived_threads_leave_it(api):
     api.call("POST", f"/threads/{thread_id}/reopen", OWNER)
     back = api.call("GET", "/dashboard/tasks", CLIENT).body["threads"]
     assert [len(row["tasks"]["tasks"]) for row in back] == [2]
+
+
+def _operations(thread_id: str) -> list[tuple[str, str, str, SignIn, Any]]:
+    base = f"/threads/{thread_id}/tasks"
+    return [
+        ("list", "GET", base, CLIENT, None),
+        ("add", "POST", base, OWNER, {"tasks": [{"task_id": "task-added", "text": "New"}]}),
+        ("check", "PUT", f"{base}/task-0000/done", CLIENT, {"done": True}),
+        ("check in the same update", "PUT", f"{base}/task-0001/done", CLIENT, {"done": True}),
+        ("uncheck", "PUT", f"{base}/task-0001/done", CLIENT, {"done": False}),
+        (
+            "reorder",
+            "PUT",
+            f"{base}/order",
+            OWNER,
+            {
+                "seen": ["task-0000", "task-0001", "task-added"],
+                "order": ["task-added", "task-0000", "task-0001"],
+            },
+        ),
+        ("delete", "DELETE", f"{base}/task-added", OWNER, None),
+        ("resend", "POST", f"{base}/resend", OWNER, None),
+        ("dashboard", "GET", "/dashboard/tasks", CLIENT, None),
+    ]
+
+
+@pytest.mark.parametrize("extra", [0, 40], ids=["small firm", "large firm"])
+def test_requests_per_task_operation_do_not_grow_with_the_firm(
+    api: HttpApi, aws_calls: Any, extra: int
+) -> None:
+    """Each operation's DynamoDB requests, with no socket open (the push then costs its one
+    Query of the firm's connections), are the same for 2 accounts or 42, 1 user or 41, and
+    1 thread with tasks or 41; `COSTS` are the counts docs/data-model.md gives."""
+    seeder = Seeder()
+    for n in range(extra):
+        seeder.account(FIRM, f"acct-extra-{n}")
+        seeder.firm_user(FIRM, f"member-{n}", f"sub-member-{n}", Role.MEMBER, assigned=["acct-1"])
+        _thread(api, ["busy"], client_id=f"busy-thread-{n:04d}")
+    thread_id = _thread(api, ["A", "B"]).body["thread_id"]
+    counted: dict[str, int] = {}
+    for name, method, path, who, body in _operations(thread_id):
+        before = len(aws_calls.of("dynamodb"))
+        answer = api.call(method, path, who, body)
+        assert answer.status == 200, (name, answer.body)
+        counted[name] = len(aws_calls.of("dynamodb")) - before
+    assert counted == COSTS
+
+
+SIGN_IN = 3  # the login, the firm and the person's record: the principal
+CHANGE = SIGN_IN + 1 + 1 + 1  # the load, the transaction, the push's connections Query
+COSTS = {
+    "list": SIGN_IN + 1,
+    "add": CHANGE,
+    "check": CHANGE,
+    "check in the same update": CHANGE,
+    "uncheck": CHANGE,
+    "reorder": CHANGE,
+    "delete": CHANGE,
+    "resend": CHANGE,
+    "dashboard": SIGN_IN + 3,  # the open-tasks query; the lists and read states of the page
+}
