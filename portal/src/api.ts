@@ -10,6 +10,8 @@ export type MessageView = Schemas["MessageView"];
 export type AccountChats = Schemas["AccountChats"];
 export type AccountView = Schemas["AccountView"];
 export type Author = Schemas["Author"];
+export type TasksView = Schemas["TasksView"];
+export type TaskView = TasksView["tasks"][number];
 
 /** A 401 or 403 on who-am-I: the person's access has ended. */
 export class AccessEnded extends Error {}
@@ -95,6 +97,22 @@ export class Api {
       subject,
       message: { client_id: crypto.randomUUID(), body },
     });
+  tasks = (id: string) => this.call<TasksView>("GET", `/threads/${encodeURIComponent(id)}/tasks`);
+  addTasks = (id: string, texts: string[]) =>
+    this.call<TasksView>("POST", `/threads/${encodeURIComponent(id)}/tasks`, {
+      tasks: texts.map((text) => ({ task_id: crypto.randomUUID(), text })),
+    });
+  setTaskDone = (id: string, taskId: string, done: boolean) =>
+    this.call<TasksView>(
+      "PUT",
+      `/threads/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}/done`,
+      { done },
+    );
+  deleteTask = (id: string, taskId: string) =>
+    this.call<TasksView>("DELETE", `/threads/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}`);
+  reorderTasks = (id: string, seen: string[], order: string[]) =>
+    this.call<TasksView>("PUT", `/threads/${encodeURIComponent(id)}/tasks/order`, { seen, order });
+  resendTasks = (id: string) => this.call<TasksView>("POST", `/threads/${encodeURIComponent(id)}/tasks/resend`);
   ticket = () => this.call<{ ticket: string }>("POST", "/ws-tickets");
   accept = (token: string, password: string) =>
     this.call<void>("POST", "/invitations/accept", { token, password }, false);
