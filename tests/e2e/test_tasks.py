@@ -15,21 +15,7 @@ from websockets.sync.client import connect
 
 from localcloud.cloud import Endpoints
 from tests.e2e.conftest import login_of
-
-WAIT_SECONDS = 60
-
-
-def _eventually[T](check: Callable[[], T]) -> T:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
-
-
-def _bearer(id_token: Callable[[str], str], who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {id_token(who)}"}
+from tests.support.waiting import bearer, eventually
 
 
 def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_each(
@@ -39,7 +25,7 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
     id_token: Any,
     aws_client: Callable[..., Any],
 ) -> None:
-    owner = _bearer(id_token, "owner")
+    owner = bearer(id_token, "owner")
     client_token = id_token("contact of Lovelace")
     client = {"Authorization": f"Bearer {client_token}"}
     accounts = http.get("/accounts", headers=owner, params={"size": 250}).json()["accounts"]
@@ -134,17 +120,17 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
     def to_the_creator() -> list[dict[str, Any]]:
         return [mail for mail in all_done_emails() if mail["to"] == [owner_email]]
 
-    (email,) = _eventually(to_the_creator)
+    (email,) = eventually(to_the_creator)
     assert "Ada Lovelace completed every task" in email["subject"]
     member_email = login_of(endpoints, "member assigned to Lovelace")["email"]
-    assert _eventually(lambda: [mail for mail in all_done_emails() if mail["to"] == [member_email]])
+    assert eventually(lambda: [mail for mail in all_done_emails() if mail["to"] == [member_email]])
 
     def top_of_inbox() -> dict[str, Any] | None:
         entries = http.get("/inbox", headers=owner).json()["entries"]
         mine = [entry for entry in entries if entry["thread_id"] == thread_id]
         return mine[0] if mine and mine[0]["activity"] == "all_tasks_done" else None
 
-    entry = _eventually(top_of_inbox)
+    entry = eventually(top_of_inbox)
     assert entry is not None
     assert entry["actor"]["name"] == "Ada Lovelace"
 
@@ -161,7 +147,7 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
             sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
         return len(arrived) >= 7
 
-    _eventually(every_event)
+    eventually(every_event)
     time.sleep(2)  # anything published twice would have arrived by now
     every_event()
     kinds = Counter(event["detail-type"] for event in arrived)
