@@ -214,7 +214,7 @@ def test_the_dashboard_lists_open_tasks_and_archived_threads_leave_it(api: HttpA
     assert "created_by" in board.body["threads"][0]["tasks"]["tasks"][0]
     assert "user_id" not in board.body["threads"][0]["tasks"]["tasks"][0]["created_by"]
     assert api.call("GET", "/dashboard/tasks", OTHER_CLIENT).body["threads"] == []
-    assert api.call("GET", "/dashboard/tasks", OWNER).status == 404
+    assert api.call("GET", "/dashboard/tasks", OWNER).status == 403
 
     api.call("POST", f"/threads/{thread_id}/archive", OWNER)
     assert api.call("GET", "/dashboard/tasks", CLIENT).body["threads"] == []

@@ -20,7 +20,7 @@ from firmchat.domain.events import TasksChanged
 from firmchat.domain.paging import Page
 from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal
-from firmchat.domain.richtext import parse_task_text, plain_text
+from firmchat.domain.richtext import clean_html, parse_task_text, plain_text
 from firmchat.domain.task_input import MAX_TASK_CHARACTERS, MAX_TASKS, NewTask
 from firmchat.domain.tasks import (
     AddTasks,
@@ -36,10 +36,11 @@ from firmchat.domain.tasks import (
 )
 from firmchat.domain.threads import Author, Message, Thread, ThreadStatus
 from firmchat.domain.views import TasksView, ThreadView, tasks_view, thread_view
-from firmchat.errors import ConflictError, StaleWriteError
+from firmchat.errors import ConflictError, ForbiddenError, StaleWriteError
 from firmchat.ports.clock import Clock
 from firmchat.ports.tasks import TaskContext, TaskStore, TaskWrite
 from firmchat.ports.threads import Events, ThreadStore
+from firmchat.services.inbox import CLIENT_USERS_ONLY
 
 ATTEMPTS = 3
 """Conditional writes that lose a race are read again and retried this often."""
@@ -127,7 +128,7 @@ class Tasks:
         recently active first: one query of the sparse open-tasks index and one batch read
         of those threads' lists. Archived threads are not in it (CH-11) until reopened."""
         if not principal.is_client_user or principal.account_id is None:
-            raise policy.account_not_found()
+            raise ForbiddenError(CLIENT_USERS_ONLY)
         page = self._threads.account_threads(
             principal.firm_id,
             principal.account_id,
@@ -317,7 +318,7 @@ class Tasks:
             counted = _counted(thread, listed)
             return TaskWrite(thread=thread, updated=counted, old_version=old.version, tasks=listed)
         listed = listed.model_copy(update={"update": note})
-        html = update_html(listed, note)
+        html = clean_html(update_html(listed, note))  # built of sanitized parts; cleaned anyway
         message = Message(
             thread_id=thread.thread_id,
             seq=note.seq,
