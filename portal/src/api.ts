@@ -71,11 +71,13 @@ export class Api {
   accounts = () => this.call<{ accounts: AccountView[] }>("GET", "/accounts?size=250");
   chatAccounts = (filter: string) =>
     this.call<{ accounts: AccountChats[] }>("GET", `/chat-accounts?filter=${filter}&size=250`);
-  accountThreads = (accountId: string, status: string) =>
+  accountThreads = (accountId: string, status: string, tasks = "all") =>
     this.call<{ threads: ThreadView[] }>(
       "GET",
-      `/accounts/${encodeURIComponent(accountId)}/threads?status=${status}&size=100`,
+      `/accounts/${encodeURIComponent(accountId)}/threads?status=${status}&tasks=${tasks}&size=100`,
     );
+  openTasks = () =>
+    this.call<{ threads: { thread: ThreadView; tasks: TasksView }[] }>("GET", "/dashboard/tasks?size=100");
   threads = (status: string) =>
     this.call<{ threads: ThreadView[] }>("GET", `/threads?status=${status}&size=100`);
   thread = (id: string) => this.call<ThreadView>("GET", `/threads/${encodeURIComponent(id)}`);

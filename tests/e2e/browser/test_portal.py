@@ -244,3 +244,27 @@ def test_the_firm_adds_a_task_the_client_ticks_it_and_both_see_it_live(
     expect(client_tasks.locator(".count")).to_have_text("1/1")
     firm_tasks.get_by_role("button", name="Resend tasks").click()
     expect(client.locator(".message").last).to_contain_text("Upload your W-2")
+
+
+def test_the_client_ticks_an_open_task_on_their_dashboard(
+    signed_in: Callable[..., Page], http: httpx.Client, id_token: Callable[[str], str]
+) -> None:
+    owner = id_token("owner")
+    subject = _subject("Dashboard tasks")
+    response = http.post(
+        "/threads",
+        headers=_auth(owner),
+        json={
+            "account_id": _account_id(http, owner, "Ada Lovelace"),
+            "subject": subject,
+            "message": {"client_id": uuid.uuid4().hex, "body": "<p>Two things</p>"},
+            "tasks": [{"text": f"Upload the {subject} receipts"}, {"text": f"Sign {subject}"}],
+        },
+    )
+    assert response.status_code == 201, response.text
+    client = signed_in("contact of Lovelace")
+    waiting = client.get_by_role("region", name="Open tasks")
+    waiting.get_by_role("checkbox", name=f"Upload the {subject} receipts").check()
+    expect(waiting.get_by_role("checkbox", name=f"Upload the {subject} receipts")).to_have_count(0)
+    expect(waiting.get_by_role("checkbox", name=f"Sign {subject}")).to_be_visible()
+    expect(client.locator(".task-count", has_text="1/2")).to_be_visible()
