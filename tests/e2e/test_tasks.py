@@ -30,6 +30,10 @@ def test_three_tasks_ticked_by_the_client_end_in_one_all_done_and_events_once_ea
     client = {"Authorization": f"Bearer {client_token}"}
     accounts = http.get("/accounts", headers=owner, params={"size": 250}).json()["accounts"]
     account_id = next(a["account_id"] for a in accounts if a["name"] == "Ada Lovelace")
+    # Other e2e tests (test_streams) turn off Ada's access; the owner turns it back on.
+    for contact in http.get(f"/accounts/{account_id}/contacts", headers=owner).json():
+        path = f"/accounts/{account_id}/contacts/{contact['contact_id']}"
+        assert http.patch(path, headers=owner, json={"portal_access": True}).is_success
     run = uuid.uuid4().hex[:8]
     task_ids = [f"task-{run}-{n}" for n in range(3)]
     created = http.post(
