@@ -13,7 +13,12 @@ from moto import mock_aws
 
 from firmchat.domain.people import FirmUser
 from localcloud.lambdas import LocalFunction, function_specs
-from localcloud.provision import create_email_identities, create_tables, create_user_pools
+from localcloud.provision import (
+    create_email_identities,
+    create_event_buses,
+    create_tables,
+    create_user_pools,
+)
 from localcloud.template import REPO_ROOT, Resolver, load_template
 from testkit.aws_calls import Calls, recorder
 from testkit.people import Seeder
@@ -63,6 +68,7 @@ def aws(template: dict[str, Any]) -> Iterator[Resolver]:
         boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
         create_user_pools(resolver, boto3.client("cognito-idp"))
         create_email_identities(resolver, boto3.client("sesv2"))
+        create_event_buses(resolver, boto3.client("events"))
         create_schedule_targets(resolver)
         yield resolver
 

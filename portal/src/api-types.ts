@@ -155,7 +155,8 @@ export interface paths {
         };
         /**
          * Account Threads
-         * @description CH-8: one account's Active or Archived tab, newest reply first.
+         * @description CH-8: one account's Active or Archived tab, newest reply first; with `tasks`, only
+         *     the threads with open tasks (not_completed), all done (completed) or any (with_tasks).
          */
         get: operations["account_threads_accounts__account_id__threads_get"];
         put?: never;
@@ -198,6 +199,26 @@ export interface paths {
          * @description NT-2: the client's threads with unread messages, newest first.
          */
         get: operations["waiting_for_action_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open Tasks
+         * @description TK-7, NT-2: the client's open tasks, by thread, most recently active first.
+         */
+        get: operations["open_tasks_dashboard_tasks_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -640,6 +661,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{thread_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thread Tasks
+         * @description TK-1: the thread's checklist, in order.
+         */
+        get: operations["thread_tasks_threads__thread_id__tasks_get"];
+        put?: never;
+        /**
+         * Add Tasks
+         * @description TK-1: tasks appended (firm users); a retry with the same task ids adds nothing.
+         */
+        post: operations["add_tasks_threads__thread_id__tasks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/tasks/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder Tasks
+         * @description TK-2: a new order (firm users), against the order the caller saw: a stale one is a
+         *     409 whose problem carries `current_order`.
+         */
+        put: operations["reorder_tasks_threads__thread_id__tasks_order_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/tasks/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend Tasks
+         * @description TK-6: the list posted into the thread again (and notified as a new message).
+         */
+        post: operations["resend_tasks_threads__thread_id__tasks_resend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Task */
+        delete: operations["delete_task_threads__thread_id__tasks__task_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/tasks/{task_id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Task Done
+         * @description TK-2: check or uncheck (firm users and the account's client users).
+         */
+        put: operations["set_task_done_threads__thread_id__tasks__task_id__done_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{thread_id}/uploads": {
         parameters: {
             query?: never;
@@ -853,7 +976,21 @@ export interface components {
          * Activity
          * @enum {string}
          */
-        Activity: "new_thread" | "message" | "mention";
+        Activity: "new_thread" | "message" | "mention" | "all_tasks_done";
+        /**
+         * AddTasks
+         * @example {
+         *       "tasks": [
+         *         {
+         *           "text": "Sign the letter"
+         *         }
+         *       ]
+         *     }
+         */
+        AddTasks: {
+            /** Tasks */
+            tasks: components["schemas"]["NewTask"][];
+        };
         /**
          * Author
          * @description Who wrote something, as shown (MS-4): the firm user's name, or the contact's name
@@ -932,6 +1069,48 @@ export interface components {
             text: string;
             /** Thread Id */
             thread_id: string;
+        };
+        /**
+         * ClientTaskView
+         * @example {
+         *       "audience": "client",
+         *       "created_at": "2026-11-23T10:00:00Z",
+         *       "created_by": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant"
+         *       },
+         *       "done": false,
+         *       "html": "Upload your W-2",
+         *       "task_id": "task-w2-2026",
+         *       "text": "Upload your W-2"
+         *     }
+         */
+        ClientTaskView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "client";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["ClientAuthor"];
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at?: string | null;
+            done_by?: components["schemas"]["ClientAuthor"] | null;
+            /**
+             * Html
+             * @description the text, sanitized: words and links only
+             */
+            html: string;
+            /** Task Id */
+            task_id: string;
+            /** Text */
+            text: string;
         };
         /**
          * ClientThreadView
@@ -1205,6 +1384,49 @@ export interface components {
              * @default false
              */
             show_content_in_client_emails: boolean;
+        };
+        /**
+         * FirmTaskView
+         * @example {
+         *       "audience": "firm",
+         *       "created_at": "2026-11-23T10:00:00Z",
+         *       "created_by": {
+         *         "kind": "firm_user",
+         *         "name": "Ada Accountant",
+         *         "user_id": "u-ada"
+         *       },
+         *       "done": false,
+         *       "html": "Upload your W-2",
+         *       "task_id": "task-w2-2026",
+         *       "text": "Upload your W-2"
+         *     }
+         */
+        FirmTaskView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            audience: "firm";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["Author"];
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at?: string | null;
+            done_by?: components["schemas"]["Author"] | null;
+            /**
+             * Html
+             * @description the text, sanitized: words and links only
+             */
+            html: string;
+            /** Task Id */
+            task_id: string;
+            /** Text */
+            text: string;
         };
         /**
          * FirmThreadView
@@ -1502,6 +1724,25 @@ export interface components {
             mentions?: string[];
         };
         /**
+         * NewTask
+         * @example {
+         *       "task_id": "task-w2-2026",
+         *       "text": "Upload your W-2 (<a href=\"https://example.org/w2\">how</a>)"
+         *     }
+         */
+        NewTask: {
+            /**
+             * Task Id
+             * @description chosen by the caller so a retry adds nothing twice
+             */
+            task_id?: string | null;
+            /**
+             * Text
+             * @description plain text that may hold links (<a href>); no other markup
+             */
+            text: string;
+        };
+        /**
          * NewThread
          * @example {
          *       "account_id": "acct-babbage",
@@ -1518,6 +1759,11 @@ export interface components {
             message: components["schemas"]["NewMessage"];
             /** Subject */
             subject: string;
+            /**
+             * Tasks
+             * @description client tasks (CH-3, TK-1)
+             */
+            tasks?: components["schemas"]["NewTask"][];
         };
         /**
          * NotificationPreferences
@@ -1525,12 +1771,26 @@ export interface components {
          *     debounced per thread: one until the user has read it.
          */
         NotificationPreferences: {
+            /** @default both */
+            all_tasks_done: components["schemas"]["Channel"];
             /** @default inbox */
             mention: components["schemas"]["Channel"];
             /** @default inbox */
             message: components["schemas"]["Channel"];
             /** @default inbox */
             new_thread: components["schemas"]["Channel"];
+        };
+        /** OpenTasksPage */
+        OpenTasksPage: {
+            /** Cursor */
+            cursor: string | null;
+            /** Threads */
+            threads: components["schemas"]["OpenTasksRow"][];
+        };
+        /** OpenTasksRow */
+        OpenTasksRow: {
+            tasks: components["schemas"]["TasksView"];
+            thread: components["schemas"]["ThreadView"];
         };
         /** PasswordResetRequest */
         PasswordResetRequest: {
@@ -1554,6 +1814,12 @@ export interface components {
              * @example invalid_input
              */
             code: string;
+            /**
+             * Current Order
+             * @description a stale task reorder's 409: the tasks' order as it is now
+             * @default null
+             */
+            current_order: string[] | null;
             /**
              * Detail
              * @example subject: String should have at least 1 character
@@ -1613,6 +1879,61 @@ export interface components {
             require_mfa_for_firm_users?: boolean | null;
             /** Show Content In Client Emails */
             show_content_in_client_emails?: boolean | null;
+        };
+        /**
+         * TaskDone
+         * @example {
+         *       "done": true
+         *     }
+         */
+        TaskDone: {
+            /** Done */
+            done: boolean;
+        };
+        /**
+         * TaskOrder
+         * @description A reorder (firm users): the order the caller saw, and the order they want.
+         * @example {
+         *       "order": [
+         *         "t-2",
+         *         "t-1"
+         *       ],
+         *       "seen": [
+         *         "t-1",
+         *         "t-2"
+         *       ]
+         *     }
+         */
+        TaskOrder: {
+            /** Order */
+            order: string[];
+            /** Seen */
+            seen: string[];
+        };
+        TaskView: components["schemas"]["FirmTaskView"] | components["schemas"]["ClientTaskView"];
+        /**
+         * TasksView
+         * @description A thread's checklist as the viewer sees it, in order, with the version a reorder
+         *     was made against.
+         * @example {
+         *       "done": 0,
+         *       "tasks": [],
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+         *       "total": 0,
+         *       "version": 1
+         *     }
+         */
+        TasksView: {
+            /** Done */
+            done: number;
+            /** Tasks */
+            tasks: components["schemas"]["TaskView"][];
+            /** Thread Id */
+            thread_id: string;
+            /** Total */
+            total: number;
+            /** Version */
+            version: number;
         };
         /** ThreadPage */
         ThreadPage: {
@@ -3320,6 +3641,8 @@ export interface operations {
                 /** @description 25 (default), 50, 100 or 250 */
                 size?: number | null;
                 cursor?: string | null;
+                /** @description CH-8's task filter */
+                tasks?: "all" | "not_completed" | "completed" | "with_tasks";
             };
             header?: never;
             path: {
@@ -3541,6 +3864,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_tasks_dashboard_tasks_get: {
+        parameters: {
+            query?: {
+                /** @description 25 (default), 50, 100 or 250 */
+                size?: number | null;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenTasksPage"];
                 };
             };
             /** @description Sign in first */
@@ -6535,6 +6960,836 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    thread_tasks_threads__thread_id__tasks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_tasks_threads__thread_id__tasks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddTasks"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorder_tasks_threads__thread_id__tasks_order_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_tasks_threads__thread_id__tasks_resend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "malformed_request",
+                     *       "detail": "the body is not valid JSON",
+                     *       "status": 400,
+                     *       "title": "The request could not be read",
+                     *       "type": "tag:firmchat,2026:problem:malformed_request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description In conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "detail": "this thread is archived: reopen it before replying",
+                     *       "status": 409,
+                     *       "title": "In conflict with the current state",
+                     *       "type": "tag:firmchat,2026:problem:conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
+                     *       "status": 413,
+                     *       "title": "Too large",
+                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_task_threads__thread_id__tasks__task_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_authenticated",
+                     *       "detail": "this sign-in has no active access to the firm",
+                     *       "status": 401,
+                     *       "title": "Sign in first",
+                     *       "type": "tag:firmchat,2026:problem:not_authenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "only the firm's owners and admins may manage the firm",
+                     *       "status": 403,
+                     *       "title": "Not allowed",
+                     *       "type": "tag:firmchat,2026:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such thread",
+                     *       "status": 404,
+                     *       "title": "Not found",
+                     *       "type": "tag:firmchat,2026:problem:not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The input is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_input",
+                     *       "detail": "size: page size 10 is not offered; choose one of 25, 50, 100, 250",
+                     *       "errors": [
+                     *         {
+                     *           "field": "size",
+                     *           "message": "page size 10 is not offered; choose one of 25, 50, 100, 250"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "The input is not valid",
+                     *       "type": "tag:firmchat,2026:problem:invalid_input"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_task_done_threads__thread_id__tasks__task_id__done_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskDone"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksView"];
                 };
             };
             /** @description The request could not be read */

@@ -10,6 +10,8 @@ export type MessageView = Schemas["MessageView"];
 export type AccountChats = Schemas["AccountChats"];
 export type AccountView = Schemas["AccountView"];
 export type Author = Schemas["Author"];
+export type TasksView = Schemas["TasksView"];
+export type TaskView = TasksView["tasks"][number];
 
 /** A 401 or 403 on who-am-I: the person's access has ended. */
 export class AccessEnded extends Error {}
@@ -69,11 +71,13 @@ export class Api {
   accounts = () => this.call<{ accounts: AccountView[] }>("GET", "/accounts?size=250");
   chatAccounts = (filter: string) =>
     this.call<{ accounts: AccountChats[] }>("GET", `/chat-accounts?filter=${filter}&size=250`);
-  accountThreads = (accountId: string, status: string) =>
+  accountThreads = (accountId: string, status: string, tasks = "all") =>
     this.call<{ threads: ThreadView[] }>(
       "GET",
-      `/accounts/${encodeURIComponent(accountId)}/threads?status=${status}&size=100`,
+      `/accounts/${encodeURIComponent(accountId)}/threads?status=${status}&tasks=${tasks}&size=100`,
     );
+  openTasks = () =>
+    this.call<{ threads: { thread: ThreadView; tasks: TasksView }[] }>("GET", "/dashboard/tasks?size=100");
   threads = (status: string) =>
     this.call<{ threads: ThreadView[] }>("GET", `/threads?status=${status}&size=100`);
   thread = (id: string) => this.call<ThreadView>("GET", `/threads/${encodeURIComponent(id)}`);
@@ -95,6 +99,22 @@ export class Api {
       subject,
       message: { client_id: crypto.randomUUID(), body },
     });
+  tasks = (id: string) => this.call<TasksView>("GET", `/threads/${encodeURIComponent(id)}/tasks`);
+  addTasks = (id: string, texts: string[]) =>
+    this.call<TasksView>("POST", `/threads/${encodeURIComponent(id)}/tasks`, {
+      tasks: texts.map((text) => ({ task_id: crypto.randomUUID(), text })),
+    });
+  setTaskDone = (id: string, taskId: string, done: boolean) =>
+    this.call<TasksView>(
+      "PUT",
+      `/threads/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}/done`,
+      { done },
+    );
+  deleteTask = (id: string, taskId: string) =>
+    this.call<TasksView>("DELETE", `/threads/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}`);
+  reorderTasks = (id: string, seen: string[], order: string[]) =>
+    this.call<TasksView>("PUT", `/threads/${encodeURIComponent(id)}/tasks/order`, { seen, order });
+  resendTasks = (id: string) => this.call<TasksView>("POST", `/threads/${encodeURIComponent(id)}/tasks/resend`);
   ticket = () => this.call<{ ticket: string }>("POST", "/ws-tickets");
   accept = (token: string, password: string) =>
     this.call<void>("POST", "/invitations/accept", { token, password }, false);

@@ -1,7 +1,8 @@
 /** The lists: client accounts with chats (CH-10), one account's threads (CH-8), every thread
  * the person may see (CH-9). Each reloads when the socket reports a change. */
 import { useState } from "preact/hooks";
-import type { AccountChats, ThreadView } from "./api";
+import type { AccountChats, TasksView, ThreadView } from "./api";
+import { clean } from "./editor";
 import { THREAD_EVENTS, isFirm, useLiveLoad, useSession } from "./session";
 
 const FILTERS = [
@@ -78,6 +79,11 @@ function ThreadRows({ threads }: { threads: ThreadView[] }) {
               {isFirm(me) && <>{accounts.get(thread.account_id)?.name ?? thread.account_id} · </>}
               {thread.last_author.name} · {new Date(thread.last_activity_at).toLocaleString()}
             </span>
+            {thread.tasks_total > 0 && (
+              <span class="task-count" aria-label={`${thread.tasks_done} of ${thread.tasks_total} tasks done`}>
+                ☑ {thread.tasks_done}/{thread.tasks_total}
+              </span>
+            )}
             <Badge count={thread.unread} label="unread" />
           </a>
         </li>
@@ -107,17 +113,55 @@ function Tabs({ status, onChange }: { status: string; onChange: (status: string)
 }
 
 /** One account's threads (`accountId`), or every thread the person may see. */
+const TASK_FILTERS = [
+  ["all", "All threads"],
+  ["not_completed", "Tasks not completed"],
+  ["completed", "Tasks completed"],
+  ["with_tasks", "All with tasks"],
+] as const;
+
+/** TK-7: the client's open tasks, by thread, tickable here. */
+function OpenTasks() {
+  const { api } = useSession();
+  const [rows, setRows] = useState<{ thread: ThreadView; tasks: TasksView }[]>([]);
+  const load = async () => setRows((await api.openTasks()).threads);
+  useLiveLoad(load, (frame) => THREAD_EVENTS.has(frame.type), []);
+  if (rows.length === 0) return null;
+  return (
+    <section class="tasks" aria-label="Open tasks">
+      <h2>Waiting for you</h2>
+      <ul>
+        {rows.flatMap(({ thread, tasks }) =>
+          tasks.tasks.map((task) => (
+            <li key={task.task_id} data-task={task.task_id}>
+              <label>
+                <input
+                  type="checkbox"
+                  onChange={() => api.setTaskDone(thread.thread_id, task.task_id, true).then(load)}
+                />
+                <span dangerouslySetInnerHTML={{ __html: clean(task.html) }} />
+              </label>
+              <a href={`#/threads/${thread.thread_id}`}>{thread.subject}</a>
+            </li>
+          )),
+        )}
+      </ul>
+    </section>
+  );
+}
+
 export function ThreadsPage({ accountId }: { accountId?: string }) {
   const { api, accounts, me } = useSession();
   const [status, setStatus] = useState("active");
+  const [tasks, setTasks] = useState("all");
   const [threads, setThreads] = useState<ThreadView[] | null>(null);
   useLiveLoad(
     async () =>
       setThreads(
-        (accountId ? await api.accountThreads(accountId, status) : await api.threads(status)).threads,
+        (accountId ? await api.accountThreads(accountId, status, tasks) : await api.threads(status)).threads,
       ),
     (frame) => THREAD_EVENTS.has(frame.type),
-    [accountId, status],
+    [accountId, status, tasks],
   );
   const title = accountId
     ? (accounts.get(accountId)?.name ?? "Client account")
@@ -135,7 +179,18 @@ export function ThreadsPage({ accountId }: { accountId?: string }) {
           </a>
         )}
       </div>
+      {!isFirm(me) && !accountId && <OpenTasks />}
       <Tabs status={status} onChange={setStatus} />
+      {accountId && (
+        <label class="inline">
+          Tasks{" "}
+          <select value={tasks} onChange={(event) => setTasks(event.currentTarget.value)}>
+            {TASK_FILTERS.map(([value, text]) => (
+              <option value={value}>{text}</option>
+            ))}
+          </select>
+        </label>
+      )}
       <div role="tabpanel">{threads === null ? <p role="status">Loading…</p> : <ThreadRows threads={threads} />}</div>
     </section>
   );

@@ -44,6 +44,7 @@ export function useLiveLoad(load: () => Promise<void>, wants: (frame: Frame) => 
 
 export const THREAD_EVENTS = new Set([
   "message",
+  "tasks",
   "read",
   "thread_created",
   "thread_archived",

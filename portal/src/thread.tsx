@@ -6,6 +6,7 @@ import type { Author, MessageView, ThreadView } from "./api";
 import { RichText, clean, isEmpty } from "./editor";
 import type { Frame } from "./live";
 import { isFirm, navigate, useSession } from "./session";
+import { TaskPanel } from "./tasks";
 
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SENT_EVERY_MS = 2500;
@@ -91,7 +92,14 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       }
       const about = (frame.thread as ThreadView | undefined)?.thread_id ?? frame.thread_id;
       if (about !== threadId) return;
-      if (frame.type === "message") {
+      if (frame.type === "tasks") {
+        setThread((known) => (known ? { ...known, ...(frame.thread as ThreadView), unread: 0 } : known));
+        const update = frame.message as MessageView | null;
+        if (update)
+          setMessages((known) =>
+            [...known.filter((one) => one.seq !== update.seq), update].sort((a, b) => a.seq - b.seq),
+          );
+      } else if (frame.type === "message") {
         const message = frame.message as MessageView;
         setThread((known) => (known ? { ...known, ...(frame.thread as ThreadView), unread: 0 } : known));
         add(message);
@@ -218,6 +226,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
           )}
         </div>
       </header>
+      <TaskPanel threadId={threadId} firm={firm} archived={archived} />
       <ol class="messages" aria-label="Messages" aria-live="polite">
         {messages.map((message) => (
           <Message key={message.seq} message={message} thread={thread} mine={message.mine} />

@@ -44,6 +44,7 @@ from tests.support.sockets import pushed_frames
 
 SECOND_OWNER = "owner_2"
 SHARED_FOLDER = "shared"
+SEED_TASK = "seed-task-1"
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,32 @@ PROBES: tuple[Probe | FrameProbe, ...] = (
     Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/archive"),
     Probe(Operation.MANAGE_THREAD, "POST", "/threads/{thread}/reopen"),
     Probe(Operation.MANAGE_THREAD, "DELETE", "/threads/{scratch}", success=204),
+    Probe(Operation.SEE_THREAD, "GET", "/threads/{thread}/tasks"),
+    Probe(
+        Operation.MANAGE_TASKS,
+        "POST",
+        "/threads/{thread}/tasks",
+        {"tasks": [{"task_id": "probe-task-http", "text": "Over HTTP"}]},
+    ),
+    Probe(Operation.MANAGE_TASKS, "DELETE", "/threads/{thread}/tasks/probe-task-http"),
+    FrameProbe(
+        Operation.MANAGE_TASKS,
+        {"action": "add_tasks", "tasks": [{"task_id": "probe-task-ws", "text": "Over WS"}]},
+        "tasks_saved",
+    ),
+    FrameProbe(
+        Operation.MANAGE_TASKS, {"action": "delete_task", "task_id": "probe-task-ws"}, "tasks_saved"
+    ),
+    Probe(Operation.MANAGE_TASKS, "POST", "/threads/{thread}/tasks/resend"),
+    FrameProbe(Operation.MANAGE_TASKS, {"action": "resend_tasks"}, "tasks_saved"),
+    Probe(
+        Operation.CHECK_TASK, "PUT", f"/threads/{{thread}}/tasks/{SEED_TASK}/done", {"done": True}
+    ),
+    FrameProbe(
+        Operation.CHECK_TASK,
+        {"action": "set_task_done", "task_id": SEED_TASK, "done": False},
+        "tasks_saved",
+    ),
     Probe(Operation.SEE_ACCOUNT, "GET", f"/accounts/{ACCOUNT}/folders"),
     Probe(
         Operation.MANAGE_FOLDERS,
@@ -228,7 +255,10 @@ def _seed_threads(api: HttpApi) -> Seeded:
     made = [
         api.call("POST", "/threads", owner, body)
         for body in (
-            _new_thread("seed-target", (MENTIONED_USER,)),
+            {
+                **_new_thread("seed-target", (MENTIONED_USER,)),
+                "tasks": [{"task_id": SEED_TASK, "text": "Send the receipts"}],
+            },
             _new_thread("seed-scratch", (MENTIONED_USER,)),
             {**_new_thread("seed-other"), "account_id": OTHER_ACCOUNT},
         )

@@ -196,7 +196,7 @@ def test_preferences_default_to_the_inbox_and_are_the_firm_users_own(world):
     answer = api.call("GET", "/me/notification-preferences", OWNER)
     assert (answer.status, answer.body) == (
         200,
-        {"new_thread": "inbox", "message": "inbox", "mention": "inbox"},
+        {"new_thread": "inbox", "message": "inbox", "mention": "inbox", "all_tasks_done": "both"},
     )
     _prefer(api, OWNER, message="both", mention="none")
     assert api.call("GET", "/me/notification-preferences", OWNER).body["message"] == "both"

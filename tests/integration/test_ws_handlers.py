@@ -117,7 +117,11 @@ def test_ping_is_answered_with_pong_through_the_management_api(lambda_function, 
     [
         ("not json", "malformed_request", "JSON object"),
         ("[1, 2]", "malformed_request", "JSON object"),
-        ('{"action": "fly"}', "invalid_input", "unknown action; known actions: mark_read, ping"),
+        (
+            '{"action": "fly"}',
+            "invalid_input",
+            "unknown action; known actions: add_tasks, delete_task, mark_read, ping",
+        ),
         ('{"echo": "no action"}', "invalid_input", "unknown action"),
     ],
 )

@@ -13,3 +13,4 @@ tickets = root().tickets
 documents = root().documents
 inbox = root().inbox
 unsubscribes = root().unsubscribes
+tasks = root().tasks

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from firmchat.domain.changes import Handler, ItemKind
-from stream_handlers import access, documents, notifications, purge
+from stream_handlers import access, documents, notifications, purge, tasks
 
-MODULES: Sequence[ModuleType] = (access, purge, documents, notifications)
+MODULES: Sequence[ModuleType] = (access, purge, documents, notifications, tasks)
 
 
 def dispatch_table(

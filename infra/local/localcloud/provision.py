@@ -13,6 +13,7 @@ from localcloud.template import Resolver, resources_of_type
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sesv2 import SESV2Client
 
 STACK_NAME = "firmchat-local"
@@ -252,12 +253,53 @@ def create_schedule_groups(resolver: Resolver, aws: LocalAws) -> None:
         resolver.attributes[(logical_id, "Arn")] = arn
 
 
+def create_event_buses(resolver: Resolver, events: "EventBridgeClient") -> None:
+    """Custom event buses; `!Ref` yields the name, `!GetAtt .Arn` the ARN."""
+    for logical_id, properties in _of_type(resolver, "AWS::Events::EventBus").items():
+        arn = events.create_event_bus(Name=properties["Name"])["EventBusArn"]
+        resolver.refs[logical_id] = properties["Name"]
+        resolver.attributes[(logical_id, "Arn")] = arn
+        resolver.attributes[(logical_id, "Name")] = properties["Name"]
+
+
+def create_event_rules(resolver: Resolver, events: "EventBridgeClient") -> None:
+    """The rules on those buses, with their targets (moto delivers what a PutEvents matches
+    to SQS targets). Rules on the default bus are AWS's to feed, not ours to make."""
+    buses = {
+        name
+        for (logical_id, attribute), name in resolver.attributes.items()
+        if attribute == "Name"
+        and resolver.template["Resources"][logical_id]["Type"] == "AWS::Events::EventBus"
+    }
+    for logical_id, resource in resources_of_type(resolver.template, "AWS::Events::Rule").items():
+        bus = resolver.resolve(resource["Properties"].get("EventBusName"))
+        if bus not in buses:
+            continue
+        properties = resolver.resolve(resource["Properties"])
+        name = _physical_name(logical_id)
+        arn = events.put_rule(
+            Name=name, EventBusName=bus, EventPattern=json.dumps(properties["EventPattern"])
+        )["RuleArn"]
+        events.put_targets(
+            Rule=name,
+            EventBusName=bus,
+            Targets=[
+                {"Id": target["Id"], "Arn": target["Arn"]} for target in properties["Targets"]
+            ],
+        )
+        resolver.refs[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = arn
+
+
 def provision(resolver: Resolver, aws: LocalAws) -> None:
     """Every resource moto can hold, in the order their references need."""
     create_tables(resolver, aws.session.client("dynamodb", endpoint_url=aws.endpoint))
     create_user_pools(resolver, aws.session.client("cognito-idp", endpoint_url=aws.endpoint))
     create_email_identities(resolver, aws.session.client("sesv2", endpoint_url=aws.endpoint))
     create_queues(resolver, aws)
+    events = aws.session.client("events", endpoint_url=aws.endpoint)
+    create_event_buses(resolver, events)
+    create_event_rules(resolver, events)
     name_unprovisioned(resolver)
     # The bucket's notification names a queue and its policy the scanner's role.
     create_buckets(resolver, aws)

@@ -52,6 +52,7 @@ class Settings:
     follow_up_function_arn = _Required("FOLLOW_UP_FUNCTION_ARN")
     scheduler_role_arn = _Required("SCHEDULER_ROLE_ARN")
     schedule_failure_queue_arn = _Required("SCHEDULE_FAILURE_QUEUE_ARN")
+    task_events_bus = _Required("TASK_EVENTS_BUS")  # TK-9's EventBridge bus, by name
 
     def __init__(self, environment: Mapping[str, str] | None = None) -> None:
         self.environment = os.environ if environment is None else environment

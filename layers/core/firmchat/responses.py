@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from firmchat.domain.tasks import StaleOrderError
 from firmchat.errors import (
     ConflictError,
     FirmchatError,
@@ -66,6 +67,9 @@ class Problem(BaseModel):
     detail: str = Field(examples=["subject: String should have at least 1 character"])
     code: str = Field(examples=["invalid_input"])
     errors: list[FieldProblem] | None = None
+    current_order: list[str] | None = Field(
+        default=None, description="a stale task reorder's 409: the tasks' order as it is now"
+    )
 
 
 def status_for(error: FirmchatError) -> int:
@@ -95,13 +99,15 @@ def problem(error: FirmchatError) -> Problem:
         detail=error.message,
         code=error.code,
         errors=fields,
+        current_order=error.current if isinstance(error, StaleOrderError) else None,
     )
 
 
 def error_body(error: FirmchatError) -> dict[str, Any]:
     body = problem(error).model_dump()
-    if body["errors"] is None:
-        del body["errors"]
+    for optional in ("errors", "current_order"):
+        if body[optional] is None:
+            del body[optional]
     return body
 
 

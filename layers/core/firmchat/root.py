@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from firmchat.adapters.mail import SesMailer
     from firmchat.adapters.objects import S3ObjectStore
     from firmchat.adapters.people import DynamoPeopleStore
+    from firmchat.adapters.tasks import DynamoTaskStore
     from firmchat.adapters.threads import DynamoThreadStore
     from firmchat.adapters.tickets import TicketStore
     from firmchat.ports.clock import Clock
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from firmchat.services.people import PeopleAdmin
     from firmchat.services.realtime import Broadcast
     from firmchat.services.socket_actions import SocketActions
+    from firmchat.services.task_events import TaskEvents
+    from firmchat.services.tasks import Tasks
     from firmchat.services.threads import Threads
     from firmchat.services.unsubscribe import UnsubscribeLinks, Unsubscribes
 
@@ -199,10 +202,30 @@ class Root:
         return Messages(self.thread_store, self.directory, self.broadcast, self.clock)
 
     @cached_property
+    def task_store(self) -> "DynamoTaskStore":
+        from firmchat.adapters.tasks import DynamoTaskStore  # noqa: PLC0415
+
+        return DynamoTaskStore(self.table)
+
+    @cached_property
+    def tasks(self) -> "Tasks":
+        from firmchat.services.tasks import Tasks  # noqa: PLC0415
+
+        return Tasks(self.task_store, self.thread_store, self.broadcast, self.clock)
+
+    @cached_property
+    def task_events(self) -> "TaskEvents":
+        from firmchat.adapters.task_events import EventBridgeTaskEvents  # noqa: PLC0415
+        from firmchat.services.task_events import TaskEvents  # noqa: PLC0415
+
+        bus = EventBridgeTaskEvents(self.settings.task_events_bus, aws.events())
+        return TaskEvents(bus, self.deliveries)
+
+    @cached_property
     def socket_actions(self) -> "SocketActions":
         from firmchat.services.socket_actions import SocketActions  # noqa: PLC0415
 
-        return SocketActions(self.messages)
+        return SocketActions(self.messages, self.tasks)
 
     @cached_property
     def documents(self) -> "Documents":
@@ -230,6 +253,7 @@ class Root:
             groups=self.email_groups,
             follow_ups=self.follow_ups,
             portal_origin=self.settings.portal_origin,
+            tasks=self.task_store,
         )
 
     @cached_property

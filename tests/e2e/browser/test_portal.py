@@ -212,3 +212,59 @@ def test_a_long_subject_keeps_the_phone_layout_whole(
     page.goto(f"{page.url.split('#')[0]}#/threads/{thread_id}")
     expect(page.get_by_role("heading", name=subject)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_firm_adds_a_task_the_client_ticks_it_and_both_see_it_live(
+    signed_in: Callable[..., Page], http: httpx.Client, id_token: Callable[[str], str]
+) -> None:
+    owner = id_token("owner")
+    thread_id = _thread(http, owner, _account_id(http, owner, "Ada Lovelace"), _subject("Tasks"))
+    firm = signed_in("owner")
+    firm.goto(f"{firm.url.split('#')[0]}#/threads/{thread_id}")
+    client = signed_in("contact of Lovelace")
+    client.goto(f"{client.url.split('#')[0]}#/threads/{thread_id}")
+    firm_tasks = firm.get_by_role("region", name="Tasks")
+    client_tasks = client.get_by_role("region", name="Tasks")
+
+    firm.get_by_label("New task").fill("Upload your W-2")
+    firm.get_by_role("button", name="Add task").click()
+    firm.get_by_label("New task").fill("Sign the letter")
+    firm.get_by_role("button", name="Add task").click()
+    expect(firm_tasks.locator(".count")).to_have_text("0/2")
+    expect(client_tasks.locator(".count")).to_have_text("0/2")  # live, through the socket
+    expect(client.locator(".message").last).to_contain_text("Sign the letter")
+
+    client_tasks.get_by_role("checkbox", name="Upload your W-2").check()
+    expect(firm_tasks.locator(".count")).to_have_text("1/2")
+    expect(firm_tasks.get_by_role("checkbox", name="Upload your W-2")).to_be_checked()
+    expect(client_tasks.get_by_role("button", name="Add task")).to_have_count(0)
+
+    firm.on("dialog", lambda dialog: dialog.accept())
+    firm_tasks.get_by_role("button", name="Delete task Sign the letter").click()
+    expect(client_tasks.locator(".count")).to_have_text("1/1")
+    firm_tasks.get_by_role("button", name="Resend tasks").click()
+    expect(client.locator(".message").last).to_contain_text("Upload your W-2")
+
+
+def test_the_client_ticks_an_open_task_on_their_dashboard(
+    signed_in: Callable[..., Page], http: httpx.Client, id_token: Callable[[str], str]
+) -> None:
+    owner = id_token("owner")
+    subject = _subject("Dashboard tasks")
+    response = http.post(
+        "/threads",
+        headers=_auth(owner),
+        json={
+            "account_id": _account_id(http, owner, "Ada Lovelace"),
+            "subject": subject,
+            "message": {"client_id": uuid.uuid4().hex, "body": "<p>Two things</p>"},
+            "tasks": [{"text": f"Upload the {subject} receipts"}, {"text": f"Sign {subject}"}],
+        },
+    )
+    assert response.status_code == 201, response.text
+    client = signed_in("contact of Lovelace")
+    waiting = client.get_by_role("region", name="Open tasks")
+    waiting.get_by_role("checkbox", name=f"Upload the {subject} receipts").check()
+    expect(waiting.get_by_role("checkbox", name=f"Upload the {subject} receipts")).to_have_count(0)
+    expect(waiting.get_by_role("checkbox", name=f"Sign {subject}")).to_be_visible()
+    expect(client.locator(".task-count", has_text="1/2")).to_be_visible()

@@ -12,6 +12,7 @@ from firmchat.domain.threads import (
     AccountFilter,
     NewMessage,
     NewThread,
+    TaskFilter,
     ThreadStatus,
 )
 from firmchat.domain.views import MentionableUser, MessageView, ThreadView
@@ -71,12 +72,15 @@ def firm_threads(
 def account_threads(
     principal: CurrentPrincipal,
     account_id: ResourceId,
+    *,
     status: Status = ThreadStatus.ACTIVE,
     size: Size = None,
     cursor: Cursor = None,
+    tasks: Annotated[TaskFilter, Query(description="CH-8's task filter")] = "all",
 ) -> ThreadPage:
-    """CH-8: one account's Active or Archived tab, newest reply first."""
-    page = threads.of_account(principal, account_id, status, page_size(size), cursor)
+    """CH-8: one account's Active or Archived tab, newest reply first; with `tasks`, only
+    the threads with open tasks (not_completed), all done (completed) or any (with_tasks)."""
+    page = threads.of_account(principal, account_id, status, page_size(size), cursor, tasks=tasks)
     return ThreadPage(threads=page.items, cursor=page.cursor)
 
 

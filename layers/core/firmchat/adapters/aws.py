@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sesv2 import SESV2Client
@@ -46,3 +47,8 @@ def s3() -> "S3Client":
 @cache
 def scheduler() -> "EventBridgeSchedulerClient":
     return boto3.client("scheduler", config=_CONFIG)
+
+
+@cache
+def events() -> "EventBridgeClient":
+    return boto3.client("events", config=_CONFIG)

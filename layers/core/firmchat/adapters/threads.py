@@ -19,12 +19,14 @@ from firmchat.adapters.dynamo import (
     query_page,
     transact,
 )
+from firmchat.adapters.items.tasks import tasks_item
 from firmchat.adapters.items.threads import (
     client_message_item,
     deleted_thread_item,
     message_from_item,
     message_item,
     read_state_item,
+    task_index_keys,
     thread_from_item,
     thread_item,
     thread_key,
@@ -33,7 +35,8 @@ from firmchat.domain import keys
 from firmchat.domain.changes import ItemKind
 from firmchat.domain.paging import Listing, Page
 from firmchat.domain.principal import Principal, PrincipalKind
-from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.domain.tasks import TaskList
+from firmchat.domain.threads import AccountChats, Message, TaskFilter, Thread, ThreadStatus
 from firmchat.domain.views import UnreadCounts
 from firmchat.errors import ClientIdTakenError, StaleWriteError
 from firmchat.ports.threads import (
@@ -136,11 +139,28 @@ class DynamoThreadStore:
         yield from (Message.model_validate(item) for item in query_all(self._table, condition))
 
     def account_threads(
-        self, firm_id: str, account_id: str, status: ThreadStatus, size: int, cursor: str | None
+        self,
+        firm_id: str,
+        account_id: str,
+        status: ThreadStatus,
+        size: int,
+        cursor: str | None,
+        *,
+        tasks: TaskFilter = "all",
     ) -> Page[Thread]:
-        listing = Listing(
-            firm_id, keys.account_threads_index(firm_id, account_id, status), index="GSI1"
-        )
+        """One query of GSI1, or with a task filter of the sparse GSI3 (threads with tasks)
+        or GSI4 (all done, or not): never a read of threads the filter drops."""
+        if tasks == "all":
+            listing = Listing(
+                firm_id, keys.account_threads_index(firm_id, account_id, status), index="GSI1"
+            )
+        elif tasks == "with_tasks":
+            partition = keys.account_task_threads_index(firm_id, account_id, status)
+            listing = Listing(firm_id, partition, index="GSI3", sorted_on="GSI1SK")
+        else:
+            done = tasks == "completed"
+            partition = keys.account_task_state_index(firm_id, account_id, status, done)
+            listing = Listing(firm_id, partition, index="GSI4", sorted_on="GSI1SK")
         return self._page(listing, size, cursor, None, Thread.model_validate, newest_first=True)
 
     def firm_threads(
@@ -245,10 +265,14 @@ class DynamoThreadStore:
 
     # ------------------------------------------------------------ writes
 
-    def create(self, thread: Thread, message: Message, digest: str) -> None:
+    def create(
+        self, thread: Thread, message: Message, digest: str, tasks: TaskList | None = None
+    ) -> None:
+        task_list = [] if tasks is None else [Action("Put", {"Item": tasks_item(tasks)})]
         transact(
             self._table,
             [
+                *task_list,
                 Action(
                     "Put",
                     {
@@ -326,16 +350,22 @@ class DynamoThreadStore:
     def set_status(self, thread: Thread, status: ThreadStatus) -> Thread:
         updated = thread.model_copy(update={"status": status})
         item = thread_item(updated)
+        task_keys = task_index_keys(updated)
         status_update = {
             "Key": thread_key(thread),
-            "UpdateExpression": "SET #status = :new, GSI1PK = :g1, GSI2PK = :g2",
-            "ConditionExpression": "#status = :old",
+            "UpdateExpression": "SET #status = :new, GSI1PK = :g1, GSI2PK = :g2"
+            + "".join(f", {name} = :{name}" for name in task_keys),
+            # The task keys follow the counters read: a task change meanwhile is a retry.
+            "ConditionExpression": "#status = :old AND tasks_total = :total AND tasks_done = :done",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
                 ":new": status.value,
                 ":old": thread.status.value,
                 ":g1": item["GSI1PK"],
                 ":g2": item["GSI2PK"],
+                ":total": thread.tasks_total,
+                ":done": thread.tasks_done,
+                **{f":{name}": value for name, value in task_keys.items()},
             },
         }
         transact(

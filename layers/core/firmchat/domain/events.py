@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from firmchat.domain.documents import DocumentView
+from firmchat.domain.tasks import TaskList
 from firmchat.domain.threads import Author, Message, Thread
 
 
@@ -60,6 +61,15 @@ class DocumentDeleted(ThreadEvent):
     document_id: str
 
 
+class TasksChanged(ThreadEvent):
+    """The thread's tasks changed (TK-1 to TK-6), with the task-list update message the
+    change posted or rewrote, if any."""
+
+    type: Literal["tasks"] = "tasks"
+    tasks: TaskList
+    message: Message | None = None
+
+
 type Event = (
     ThreadChanged
     | ThreadDeleted
@@ -68,4 +78,5 @@ type Event = (
     | Typing
     | DocumentChanged
     | DocumentDeleted
+    | TasksChanged
 )

@@ -15,6 +15,7 @@ class Activity(StrEnum):
     NEW_THREAD = "new_thread"
     MESSAGE = "message"  # a message in a thread the person follows (a reply to the creator)
     MENTION = "mention"
+    ALL_TASKS_DONE = "all_tasks_done"  # the client completed every task of the thread (TK-4)
 
 
 class Channel(StrEnum):
@@ -43,6 +44,7 @@ class NotificationPreferences(BaseModel):
     new_thread: Channel = Channel.INBOX
     message: Channel = Channel.INBOX
     mention: Channel = Channel.INBOX
+    all_tasks_done: Channel = Channel.BOTH
 
     def channel(self, activity: Activity) -> Channel:
         return Channel(self.model_dump()[activity.value])

@@ -153,6 +153,20 @@ def account_threads_index(firm_id: str, account_id: str, status: str) -> str:
     return f"FIRM#{firm_id}#ACCOUNT#{account_id}#THREADS#{status.upper()}"
 
 
+TASKS = "TASKS"
+"""Sort key of a thread's task list, in the thread's partition."""
+
+
+def account_task_threads_index(firm_id: str, account_id: str, status: str) -> str:
+    """GSI3 partition, sparse: one account's threads of one status that have tasks."""
+    return f"{account_threads_index(firm_id, account_id, status)}#TASKS"
+
+
+def account_task_state_index(firm_id: str, account_id: str, status: str, done: bool) -> str:
+    """GSI4 partition, sparse: those of them whose tasks are all done (or not)."""
+    return f"{account_task_threads_index(firm_id, account_id, status)}#{'DONE' if done else 'OPEN'}"
+
+
 def firm_threads_index(firm_id: str, status: str) -> str:
     """GSI2 partition: the firm's threads of one status."""
     return f"FIRM#{firm_id}#THREADS#{status.upper()}"

@@ -64,6 +64,8 @@ class Listing:
     partition: str
     index: str | None = None
     sort_prefix: str = ""
+    sorted_on: str | None = None
+    """The index's sort attribute when it is not `{index}SK` (GSI3 and GSI4 sort on GSI1SK)."""
 
     def __post_init__(self) -> None:
         if not self._is_the_firms(self.partition):
@@ -75,12 +77,15 @@ class Listing:
 
     @property
     def sort_attribute(self) -> str:
+        if self.sorted_on:
+            return self.sorted_on
         return f"{self.index}SK" if self.index else "SK"
 
     @property
     def key_attributes(self) -> frozenset[str]:
         own = {"PK", "SK"}
-        return frozenset(own | {f"{self.index}PK", f"{self.index}SK"} if self.index else own)
+        index = {self.partition_attribute, self.sort_attribute}
+        return frozenset(own | index if self.index else own)
 
     def _is_the_firms(self, partition: str) -> bool:
         firm = firm_partition(self.firm_id)

@@ -28,6 +28,7 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
+from html import unescape
 from html.parser import HTMLParser
 from typing import Final
 from urllib.parse import urlsplit
@@ -371,3 +372,30 @@ def email_html(cleaned_html: str) -> str:
         url_relative="deny",
         link_rel=LINK_REL,
     )
+
+
+def parse_task_text(html: str, max_characters: int, field: str = "text") -> RichText:
+    """A client task's text (TK-1): words and links, nothing else. What a message would
+    refuse (scripts, event handlers, other schemes) is refused here too; every other tag
+    is unwrapped, its text kept."""
+    problem = refusal(html)
+    if problem:
+        raise InvalidInputError(problem.replace("in a message", "in a task"), field=field)
+    cleaned = nh3.clean(
+        html,
+        tags={"a"},
+        attributes={"*": set[str](), "a": {"href"}},
+        url_schemes=set(LINK_SCHEMES),
+        url_relative="deny",
+        link_rel=LINK_REL,
+        set_tag_attribute_values={"a": {"target": "_blank"}},
+    ).strip()
+    words = unescape(nh3.clean(cleaned, tags=set())).strip()
+    if not words:
+        raise InvalidInputError("a task needs some text", field=field)
+    if len(words) > max_characters:
+        raise InvalidInputError(
+            f"a task is at most {max_characters} characters; this one is {len(words)}",
+            field=field,
+        )
+    return RichText(html=cleaned, text=plain_text(cleaned))

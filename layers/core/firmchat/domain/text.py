@@ -10,7 +10,7 @@ DynamoDB's limits or name a range it should not.
 
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 KEY_PART_MAX: Final = 64
 
@@ -28,4 +28,9 @@ Encodable = AfterValidator(_encodable)
 Text = Annotated[str, Encodable]
 KeyPart = Annotated[
     str, StringConstraints(min_length=1, max_length=KEY_PART_MAX, pattern=r"^[A-Za-z0-9_-]+$")
+]
+ClientId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
+    Field(description="8-64 of A-Z a-z 0-9 _ -"),
 ]

@@ -11,13 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firmchat.domain.policy import ThreadFacts
 from firmchat.domain.principal import Principal, PrincipalKind
-from firmchat.domain.text import Encodable, KeyPart, Text
+from firmchat.domain.task_input import NewTasks
+from firmchat.domain.text import ClientId, Encodable, KeyPart, Text
 
-ClientId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
-    Field(description="8-64 of A-Z a-z 0-9 _ -"),
-]
 Subject = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Encodable
 ]
@@ -111,6 +107,8 @@ class Message(BaseModel):
     text: str
     mentions: frozenset[str] = frozenset()
     created_at: datetime
+    task_update: bool = Field(default=False, description="a task-list update (TK-3, TK-6)")
+    all_tasks_done: bool = Field(default=False, description="its change completed every task")
 
     def status_in(self, thread: Thread) -> MessageStatus:
         """MS-5: read once anyone on the other side (the account's client users for the
@@ -153,6 +151,9 @@ class AccountChats(BaseModel):
 
 
 AccountFilter = Literal["all", "active", "unread", "archived"]
+TaskFilter = Literal["all", "not_completed", "completed", "with_tasks"]
+"""CH-8's task filter of an account's thread list: all threads (the default), those with
+open tasks, those whose tasks are all done, those with any task."""
 
 
 class NewMessage(BaseModel):
@@ -192,6 +193,7 @@ class NewThread(BaseModel):
     account_id: KeyPart
     subject: Subject
     message: NewMessage
+    tasks: NewTasks = Field(default_factory=list, description="client tasks (CH-3, TK-1)")
 
     def thread_id(self, firm_id: str, creator: Principal) -> str:
         """Derived, so a retried create finds the thread it made instead of a second one."""

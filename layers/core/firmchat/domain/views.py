@@ -20,11 +20,13 @@ from firmchat.domain.events import (
     Event,
     MessagePosted,
     ReadMoved,
+    TasksChanged,
     ThreadChanged,
     ThreadDeleted,
     Typing,
 )
 from firmchat.domain.principal import Principal, PrincipalKind
+from firmchat.domain.tasks import Task, TaskList
 from firmchat.domain.threads import Author, Message, MessageStatus, Thread, ThreadStatus
 
 
@@ -215,6 +217,91 @@ def message_view(message: Message, thread: Thread, viewer: Principal) -> Message
     return ClientMessageView.model_validate({**common, "author": ClientAuthor.of(message.author)})
 
 
+class _TaskBase(_View):
+    task_id: str
+    html: str = Field(description="the text, sanitized: words and links only")
+    text: str
+    done: bool
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+_TASK = {
+    "task_id": "task-w2-2026",
+    "html": "Upload your W-2",
+    "text": "Upload your W-2",
+    "done": False,
+    "created_at": "2026-11-23T10:00:00Z",
+}
+
+
+class FirmTaskView(_TaskBase):
+    model_config = _example(**_TASK, audience="firm", created_by=_FIRM_AUTHOR)
+
+    audience: Literal["firm"] = "firm"
+    created_by: Author
+    done_by: Author | None = None
+
+
+class ClientTaskView(_TaskBase):
+    model_config = _example(
+        **_TASK, audience="client", created_by={"kind": "firm_user", "name": "Ada Accountant"}
+    )
+
+    audience: Literal["client"] = "client"
+    created_by: ClientAuthor
+    done_by: ClientAuthor | None = None
+
+
+type TaskView = Annotated[FirmTaskView | ClientTaskView, Field(discriminator="audience")]
+
+
+class TasksView(_View):
+    """A thread's checklist as the viewer sees it, in order, with the version a reorder
+    was made against."""
+
+    model_config = _example(thread_id=_THREAD["thread_id"], version=1, done=0, total=0, tasks=[])
+
+    thread_id: str
+    version: int
+    done: int
+    total: int
+    tasks: list[TaskView]
+
+
+def task_view(task: Task, viewer: Principal) -> TaskView:
+    common = {
+        "task_id": task.task_id,
+        "html": task.html,
+        "text": task.text,
+        "done": task.done,
+        "created_at": task.created_at,
+        "done_at": task.done_at,
+    }
+    if viewer.is_firm_user:
+        return FirmTaskView.model_validate(
+            {**common, "created_by": task.created_by, "done_by": task.done_by}
+        )
+    return ClientTaskView.model_validate(
+        {
+            **common,
+            "created_by": ClientAuthor.of(task.created_by),
+            "done_by": ClientAuthor.of(task.done_by) if task.done_by else None,
+        }
+    )
+
+
+def tasks_view(tasks: TaskList, viewer: Principal, only_open: bool = False) -> TasksView:
+    shown = tasks.open_tasks if only_open else list(tasks.tasks)
+    return TasksView(
+        thread_id=tasks.thread_id,
+        version=tasks.version,
+        done=tasks.done,
+        total=tasks.total,
+        tasks=[task_view(task, viewer) for task in shown],
+    )
+
+
 class MentionableUser(_View):
     """A firm user a composer may @mention: the name to show and the id to send, no more."""
 
@@ -288,6 +375,17 @@ class DocumentFrame(_View):
     document: DocumentView
 
 
+class TasksFrame(_View):
+    """The thread's tasks changed: the list, the thread's counters, and the task-list
+    update message the change posted or rewrote (same `seq`: replace it)."""
+
+    type: Literal["tasks"] = "tasks"
+    thread: ThreadView
+    tasks: TasksView
+    message: MessageView | None = None
+    unread: UnreadCounts
+
+
 class DocumentDeletedFrame(_View):
     type: Literal["document_deleted"] = "document_deleted"
     thread_id: str
@@ -296,6 +394,7 @@ class DocumentDeletedFrame(_View):
 
 type PushedFrame = (
     DocumentFrame
+    | TasksFrame
     | DocumentDeletedFrame
     | ThreadChangedFrame
     | ThreadDeletedFrame
@@ -324,10 +423,17 @@ def frame_for(event: Event, viewer: Principal, unread: UnreadCounts | None) -> P
     """The frame `viewer` receives for `event`, with their own unread counts for the events
     that show the thread (`event.shows_thread`)."""
     thread = event.thread
-    if not isinstance(event, ThreadChanged | MessagePosted | ReadMoved):
+    if not isinstance(event, ThreadChanged | MessagePosted | ReadMoved | TasksChanged):
         return _frame_without_thread(event)
     counts = unread or UnreadCounts(thread=0, account=0)
     seen = thread_view(thread, viewer, read_seq=thread.seq - counts.thread)
+    if isinstance(event, TasksChanged):
+        return TasksFrame(
+            thread=seen,
+            tasks=tasks_view(event.tasks, viewer),
+            message=message_view(event.message, thread, viewer) if event.message else None,
+            unread=counts,
+        )
     if isinstance(event, ThreadChanged):
         return ThreadChangedFrame(type=event.type, thread=seen, unread=counts)
     if isinstance(event, MessagePosted):

@@ -11,7 +11,8 @@ from typing import Protocol
 from firmchat.domain.events import Event
 from firmchat.domain.paging import Page
 from firmchat.domain.principal import Principal
-from firmchat.domain.threads import AccountChats, Message, Thread, ThreadStatus
+from firmchat.domain.tasks import TaskList
+from firmchat.domain.threads import AccountChats, Message, TaskFilter, Thread, ThreadStatus
 from firmchat.domain.views import UnreadCounts
 
 
@@ -44,8 +45,11 @@ class ThreadStore(Protocol):
 
     def message(self, thread: Thread, seq: int) -> Message: ...
 
-    def create(self, thread: Thread, message: Message, digest: str) -> None:
-        """Raises StaleWriteError when the thread exists already."""
+    def create(
+        self, thread: Thread, message: Message, digest: str, tasks: TaskList | None = None
+    ) -> None:
+        """Raises StaleWriteError when the thread exists already; `tasks` (CH-3) are
+        written with it."""
 
     def append(
         self, thread: Thread, message: Message, digest: str, read_seq: int, write_id: str
@@ -78,7 +82,14 @@ class ThreadStore(Protocol):
     def all_messages(self, thread: Thread) -> Iterable[Message]: ...
 
     def account_threads(
-        self, firm_id: str, account_id: str, status: ThreadStatus, size: int, cursor: str | None
+        self,
+        firm_id: str,
+        account_id: str,
+        status: ThreadStatus,
+        size: int,
+        cursor: str | None,
+        *,
+        tasks: TaskFilter = "all",
     ) -> Page[Thread]: ...
 
     def firm_threads(

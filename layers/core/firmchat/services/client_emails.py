@@ -28,6 +28,7 @@ from firmchat.ports.notifications import (
     FollowUps,
     NotificationMailer,
 )
+from firmchat.ports.tasks import TaskReads
 from firmchat.ports.threads import ThreadReads
 from firmchat.services.unsubscribe import UnsubscribeLinks
 
@@ -92,7 +93,9 @@ class ClientEmails:
         groups: EmailGroups,
         follow_ups: FollowUps,
         portal_origin: str,
+        tasks: TaskReads | None = None,
     ) -> None:
+        self._tasks = tasks
         self._groups = groups
         self._follow_ups = follow_ups
         self._unsubscribe_links = unsubscribe_links
@@ -211,6 +214,14 @@ class ClientEmails:
         self._ledger.confirm(firm_id, event_id, contact.contact_id)
         return True
 
+    def _open_task_texts(self, thread: Thread) -> list[str]:
+        """TK-8: the open tasks' texts (as plain text; links with their address), read
+        only for a thread with open tasks whose firm shows content in emails."""
+        if self._tasks is None:
+            return []
+        found = self._tasks.lists(thread.firm_id, [thread.thread_id]).get(thread.thread_id)
+        return [task.text for task in found.open_tasks] if found else []
+
     def _email(
         self,
         firm: Firm,
@@ -228,9 +239,12 @@ class ClientEmails:
             subject = f"New message from {firm.name} for {account.name}"
         if shown:
             subject = f"{subject}: {thread.subject}"
+        open_tasks = thread.tasks_total - thread.tasks_done
         return render(
             "client_message",
             subject,
+            open_tasks=open_tasks,
+            task_texts=self._open_task_texts(thread) if shown and open_tasks else [],
             firm_name=firm.name,
             account_name=account.name,
             contact_name=contact.name,

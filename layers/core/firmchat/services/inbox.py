@@ -37,6 +37,7 @@ _WHAT = {
     Activity.NEW_THREAD: "started",
     Activity.MESSAGE: "wrote in",
     Activity.MENTION: "mentioned you in",
+    Activity.ALL_TASKS_DONE: "completed every task in",
 }
 FIRM_USERS_ONLY = "the inbox is the firm's team's; clients see their dashboard"
 CLIENT_USERS_ONLY = "the dashboard is the clients'; the firm's team has its inbox"
@@ -206,6 +207,19 @@ class Inbox:
             )
         if thread.creator.kind is PrincipalKind.FIRM_USER:
             firm_user_ids[thread.creator.user_id] = Activity.MESSAGE
+        if message.all_tasks_done and author.kind is PrincipalKind.CLIENT_USER:
+            # TK-4: the creator and the account's members, whatever the firm's setting.
+            firm_user_ids.update(
+                (user_id, Activity.ALL_TASKS_DONE)
+                for user_id in [
+                    *self._people.account_assignee_ids(thread.firm_id, thread.account_id),
+                    *(
+                        [thread.creator.user_id]
+                        if thread.creator.kind is PrincipalKind.FIRM_USER
+                        else []
+                    ),
+                ]
+            )
         firm_user_ids.update((user_id, Activity.MENTION) for user_id in message.mentions)
         firm_user_ids.pop(author.user_id, None)
         wanted.update(self._subjects_of(thread.firm_id, firm_user_ids))

@@ -10,9 +10,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from firmchat.domain.principal import Principal
+from firmchat.domain.tasks import AddTasks, TaskDone, TaskOrder
+from firmchat.domain.text import KeyPart
 from firmchat.domain.threads import NewMessage
+from firmchat.domain.views import TasksView
 from firmchat.errors import InvalidInputError, MalformedRequestError
 from firmchat.services.messages import Messages
+from firmchat.services.tasks import Tasks
 
 ThreadId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -37,6 +41,28 @@ class MarkReadFrame(ThreadFrame):
 
 class TypingFrame(ThreadFrame):
     action: Literal["typing"]
+
+
+class AddTasksFrame(ThreadFrame, AddTasks):
+    action: Literal["add_tasks"]
+
+
+class TaskDoneFrame(ThreadFrame, TaskDone):
+    action: Literal["set_task_done"]
+    task_id: KeyPart
+
+
+class DeleteTaskFrame(ThreadFrame):
+    action: Literal["delete_task"]
+    task_id: KeyPart
+
+
+class ReorderTasksFrame(ThreadFrame, TaskOrder):
+    action: Literal["reorder_tasks"]
+
+
+class ResendTasksFrame(ThreadFrame):
+    action: Literal["resend_tasks"]
 
 
 type Frame = dict[str, Any]
@@ -66,13 +92,19 @@ def parse_frame(body: str | None) -> Frame:
 
 
 class SocketActions:
-    def __init__(self, messages: Messages) -> None:
+    def __init__(self, messages: Messages, tasks: Tasks) -> None:
         self._messages = messages
+        self._tasks = tasks
         self._actions: dict[str, Callable[[Principal, Frame], Frame]] = {
             "ping": self.ping,
             "send": self.send,
             "mark_read": self.mark_read,
             "typing": self.typing,
+            "add_tasks": self.add_tasks,
+            "set_task_done": self.set_task_done,
+            "delete_task": self.delete_task,
+            "reorder_tasks": self.reorder_tasks,
+            "resend_tasks": self.resend_tasks,
         }
 
     def answer(self, principal: Principal, frame: Frame) -> Frame:
@@ -108,3 +140,30 @@ class SocketActions:
         request = _read(TypingFrame, frame)
         self._messages.typing(principal, request.thread_id)
         return {"type": "typing_sent", "thread_id": request.thread_id}
+
+    # ------------------------------------------------------------ client tasks (TK-1 to TK-6)
+
+    def add_tasks(self, principal: Principal, frame: Frame) -> Frame:
+        request = _read(AddTasksFrame, frame)
+        return _tasks_frame(self._tasks.add(principal, request.thread_id, request))
+
+    def set_task_done(self, principal: Principal, frame: Frame) -> Frame:
+        request = _read(TaskDoneFrame, frame)
+        view = self._tasks.set_done(principal, request.thread_id, request.task_id, request.done)
+        return _tasks_frame(view)
+
+    def delete_task(self, principal: Principal, frame: Frame) -> Frame:
+        request = _read(DeleteTaskFrame, frame)
+        return _tasks_frame(self._tasks.delete(principal, request.thread_id, request.task_id))
+
+    def reorder_tasks(self, principal: Principal, frame: Frame) -> Frame:
+        request = _read(ReorderTasksFrame, frame)
+        return _tasks_frame(self._tasks.reorder(principal, request.thread_id, request))
+
+    def resend_tasks(self, principal: Principal, frame: Frame) -> Frame:
+        request = _read(ResendTasksFrame, frame)
+        return _tasks_frame(self._tasks.resend(principal, request.thread_id))
+
+
+def _tasks_frame(view: TasksView) -> Frame:
+    return {"type": "tasks_saved", "tasks": view.model_dump(mode="json")}

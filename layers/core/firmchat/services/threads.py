@@ -16,6 +16,7 @@ from firmchat.domain.threads import (
     Author,
     Message,
     NewThread,
+    TaskFilter,
     Thread,
     ThreadStatus,
 )
@@ -28,6 +29,7 @@ from firmchat.ports.threads import (
     SentBefore,
     ThreadStore,
 )
+from firmchat.services.tasks import first_tasks
 
 
 def visible_thread(
@@ -121,6 +123,12 @@ class Threads(ThreadService):
             mentioned_user_ids=mentions,
             **{"firm_read_seq" if principal.is_firm_user else "client_read_seq": 1},
         )
+        tasks = first_tasks(principal, thread, new.tasks) if new.tasks else None
+        if tasks is not None:
+            policy.require(principal, Operation.MANAGE_TASKS, thread.facts())
+            thread = thread.model_copy(
+                update={"tasks_total": tasks.total, "tasks_done": tasks.done}
+            )
         message = Message(
             thread_id=thread_id,
             seq=1,
@@ -132,7 +140,7 @@ class Threads(ThreadService):
             created_at=now,
         )
         try:
-            self._store.create(thread, message, new.message.digest())
+            self._store.create(thread, message, new.message.digest(), tasks)
         except StaleWriteError:
             if self._store.get(principal.firm_id, thread_id) is None:
                 raise ConflictError(
@@ -168,6 +176,8 @@ class Threads(ThreadService):
         status: ThreadStatus,
         size: int,
         cursor: str | None,
+        *,
+        tasks: TaskFilter = "all",
     ) -> Page[ThreadView]:
         policy.require(
             principal,
@@ -176,7 +186,9 @@ class Threads(ThreadService):
         )
         if not self._directory.account_exists(principal.firm_id, account_id):
             raise policy.account_not_found()
-        page = self._store.account_threads(principal.firm_id, account_id, status, size, cursor)
+        page = self._store.account_threads(
+            principal.firm_id, account_id, status, size, cursor, tasks=tasks
+        )
         return self._viewed(principal, page)
 
     def of_firm(

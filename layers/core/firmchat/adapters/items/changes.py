@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from firmchat.adapters.items.people import firm_from_item
+from firmchat.adapters.items.tasks import tasks_from_item
 from firmchat.adapters.items.threads import (
     deleted_thread_from_item,
     message_from_item,
@@ -32,6 +33,7 @@ MODELS: Mapping[ItemKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     ItemKind.FOLDER: Folder.model_validate,
     ItemKind.DOCUMENT: Document.model_validate,
     ItemKind.READ_STATE: read_state_from_item,
+    ItemKind.TASKS: tasks_from_item,
 }
 
 

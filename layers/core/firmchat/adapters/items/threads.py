@@ -22,9 +22,27 @@ def thread_item(thread: Thread) -> Item:
         "GSI1SK": keys.activity_sort_key(at, thread.thread_id),
         "GSI2PK": keys.firm_threads_index(thread.firm_id, thread.status),
         "GSI2SK": keys.activity_sort_key(at, thread.thread_id),
+        **task_index_keys(thread),
         "kind": ItemKind.THREAD.value,
         **thread.model_dump(mode="json"),
         "mentioned_user_ids": sorted(thread.mentioned_user_ids),
+    }
+
+
+def task_index_keys(thread: Thread) -> dict[str, str]:
+    """The sparse task-filter keys (CH-8) of a thread with tasks; none without. Both indexes
+    sort on GSI1SK, so every message that moves the thread moves it there too."""
+    if not thread.tasks_total:
+        return {}
+    status = thread.status.value
+    return {
+        "GSI3PK": keys.account_task_threads_index(thread.firm_id, thread.account_id, status),
+        "GSI4PK": keys.account_task_state_index(
+            thread.firm_id,
+            thread.account_id,
+            status,
+            done=thread.tasks_done == thread.tasks_total,
+        ),
     }
 
 
