@@ -10,6 +10,7 @@ from firmchat.domain.people import ClientAccount, Contact, Firm, LoginState
 from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.threads import Author, Message, Thread
 from firmchat.services.client_emails import ClientEmails
+from firmchat.services.reply_addresses import ReplyAddresses
 from firmchat.services.unsubscribe import UnsubscribeLinks
 from testkit.fakes import FakeClock, FakeEmailGroups, FakeFollowUps, FakeLinkTokens
 
@@ -96,8 +97,9 @@ class Mailer:
 def _emails(
     mailer: Mailer, ledger: Ledger | None = None, threads: Threads | None = None
 ) -> tuple[ClientEmails, FakeEmailGroups, FakeFollowUps]:
+    tokens, clock = FakeLinkTokens(), FakeClock()
     links = UnsubscribeLinks(
-        FakeLinkTokens(), FakeClock(), api_origin="https://api.example", reply_domain="r.example"
+        tokens, clock, api_origin="https://api.example", reply_domain="r.example"
     )
     groups, follow_ups = FakeEmailGroups(), FakeFollowUps()
     emails = ClientEmails(
@@ -106,6 +108,7 @@ def _emails(
         ledger or Ledger(),
         mailer,
         unsubscribe_links=links,
+        reply_addresses=ReplyAddresses(tokens, clock, reply_domain="r.example"),
         groups=groups,
         follow_ups=follow_ups,
         portal_origin="https://portal.example",

@@ -253,3 +253,12 @@ LINK = "LINK"
 def email_group_partition(firm_id: str, thread_id: str) -> str:
     """The bursts of client emails of one thread: one item per contact (grouping)."""
     return f"FIRM#{firm_id}#GROUP#{thread_id}"
+
+
+def reply_answers_partition(firm_id: str, thread_id: str) -> str:
+    """The kind answers to replies by email about one thread: one item per sender and day."""
+    return f"FIRM#{firm_id}#ANSWERED#{thread_id}"
+
+
+def reply_answer_sort_key(sender_digest: str, day: str) -> str:
+    return f"FROM#{sender_digest}#{day}"

@@ -31,6 +31,14 @@ class ThreadStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class MessageVia(StrEnum):
+    """Where a message was written: in the portal (HTTP or its socket), or as a reply to a
+    notification email that landed in the thread (MS-7)."""
+
+    PORTAL = "portal"
+    EMAIL = "email"
+
+
 class MessageStatus(StrEnum):
     SENT = "sent"
     READ = "read"
@@ -111,6 +119,7 @@ class Message(BaseModel):
     text: str
     mentions: frozenset[str] = frozenset()
     created_at: datetime
+    via: MessageVia = MessageVia.PORTAL
 
     def status_in(self, thread: Thread) -> MessageStatus:
         """MS-5: read once anyone on the other side (the account's client users for the

@@ -26,9 +26,10 @@ from firmchat.ports.notifications import (
     EmailGroup,
     EmailGroups,
     FollowUps,
-    NotificationMailer,
+    Mailer,
 )
 from firmchat.ports.threads import ThreadReads
+from firmchat.services.reply_addresses import ReplyAddresses
 from firmchat.services.unsubscribe import UnsubscribeLinks
 
 
@@ -86,9 +87,10 @@ class ClientEmails:
         threads: ThreadReads,
         people: ClientEmailPeople,
         ledger: DeliveryLedger,
-        mailer: NotificationMailer,
+        mailer: Mailer,
         *,
         unsubscribe_links: UnsubscribeLinks,
+        reply_addresses: ReplyAddresses,
         groups: EmailGroups,
         follow_ups: FollowUps,
         portal_origin: str,
@@ -96,6 +98,7 @@ class ClientEmails:
         self._groups = groups
         self._follow_ups = follow_ups
         self._unsubscribe_links = unsubscribe_links
+        self._reply_addresses = reply_addresses
         self._threads = threads
         self._people = people
         self._ledger = ledger
@@ -129,7 +132,7 @@ class ClientEmails:
                 continue
             email = self._email(firm, account, thread, message, contact)
             try:
-                if self._send_once(event_id, contact, email):
+                if self._send_once(event_id, thread, contact, email):
                     sent.append(contact.contact_id)
             except Exception:
                 if window:
@@ -170,7 +173,7 @@ class ClientEmails:
             thread_link=self.thread_link(thread.thread_id),
         )
         event_id = f"follow-up#{thread_id}#{burst.last_seq}"
-        sent = self._send_once(event_id, contact, email)
+        sent = self._send_once(event_id, thread, contact, email)
         return Outcome(sent=(contact_id,) if sent else ())
 
     def _audience(
@@ -193,7 +196,9 @@ class ClientEmails:
             return "no contact to notify"
         return firm, account, thread, recipients
 
-    def _send_once(self, event_id: str, contact: Contact, email: RenderedEmail) -> bool:
+    def _send_once(
+        self, event_id: str, thread: Thread, contact: Contact, email: RenderedEmail
+    ) -> bool:
         firm_id = contact.firm_id
         if not self._ledger.claim(firm_id, event_id, contact.contact_id):
             return False
@@ -204,6 +209,7 @@ class ClientEmails:
                 email.text,
                 html=email.html,
                 headers=self._unsubscribe_links.headers(contact),
+                reply_to=self._reply_addresses.reply_to(thread, contact_id=contact.contact_id),
             )
         except Exception:
             self._ledger.release(firm_id, event_id, contact.contact_id)

@@ -28,10 +28,11 @@ from firmchat.domain.threads import Author, Message, Thread, ThreadStatus
 from firmchat.emails import render
 from firmchat.errors import ForbiddenError
 from firmchat.ports.connections import Connections, Pusher
-from firmchat.ports.notifications import NotificationMailer
+from firmchat.ports.notifications import Mailer
 from firmchat.ports.people import AssignedUser
 from firmchat.ports.threads import ThreadReads
 from firmchat.services.audience import PrincipalSource
+from firmchat.services.reply_addresses import ReplyAddresses
 
 _WHAT = {
     Activity.NEW_THREAD: "started",
@@ -86,10 +87,12 @@ class Inbox:
         principals: PrincipalSource,
         connections: Connections,
         sender: Pusher,
-        mailer: NotificationMailer,
+        mailer: Mailer,
+        reply_addresses: ReplyAddresses,
         portal_origin: str,
     ) -> None:
         self._mailer = mailer
+        self._reply_addresses = reply_addresses
         self._portal = portal_origin.rstrip("/")
         self._store = store
         self._threads = threads
@@ -176,7 +179,13 @@ class Inbox:
             thread_link=f"{self._portal}/threads/{thread_id}",
         )
         try:
-            self._mailer.send(found[0].email, email.subject, email.text, html=email.html)
+            self._mailer.send(
+                found[0].email,
+                email.subject,
+                email.text,
+                html=email.html,
+                reply_to=self._reply_addresses.reply_to(thread, user_id=person.user_id),
+            )
         except Exception:
             self._store.unmark_emailed(firm_id, person.user_id, thread_id, seq)
             raise
