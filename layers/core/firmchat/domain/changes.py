@@ -26,6 +26,7 @@ class ItemKind(StrEnum):
     MESSAGE = "message"
     CLIENT_MESSAGE_ID = "client_message_id"
     READ_STATE = "read_state"
+    INBOX_REFERENCE = "inbox_reference"
     FOLDER = "folder"
     DOCUMENT = "document"
 

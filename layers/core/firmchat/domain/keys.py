@@ -143,6 +143,15 @@ def reader_sort_key(user_id: str) -> str:
     return f"{READER_PREFIX}{user_id}"
 
 
+INBOX_REFERENCE_PREFIX = "INBOX#"
+
+
+def inbox_reference_sort_key(person_id: str) -> str:
+    """Names, in the thread's partition, a person holding an inbox entry of the thread, so
+    the thread's purge finds the entry (and the person's emailed mark) and takes it too."""
+    return f"{INBOX_REFERENCE_PREFIX}{person_id}"
+
+
 def typing_sort_key(user_id: str) -> str:
     """Until when a person's typing signal in the thread is not relayed again."""
     return f"TYPING#{user_id}"
