@@ -233,8 +233,7 @@ def notification_usage(services: Services, contacts: int, group_minutes: int) ->
     messages = [services.thread_store.message(thread, seq) for seq in range(1, BURST + 1)]
     with recorder.recording() as calls, dynamodb_responses() as responses:
         for message in messages:
-            services.inbox.message_posted(world.firm_id, message)
-            services.client_emails.message_posted(world.firm_id, message)
+            services.message_notifications.message_posted(world.firm_id, message)
         follow_ups = 0
         for number in range(contacts if group_minutes else 0):
             contact_id = f"contact-{number}"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from firmchat.services.inbox import Inbox
     from firmchat.services.invitations import Invitations
     from firmchat.services.messages import Messages
+    from firmchat.services.notifications import MessageNotifications
     from firmchat.services.people import PeopleAdmin
     from firmchat.services.realtime import Broadcast
     from firmchat.services.replies import Replies
@@ -281,6 +282,14 @@ class Root:
             mailer=self.mailer,
             reply_addresses=self.reply_addresses,
             portal_origin=self.settings.portal_origin,
+        )
+
+    @cached_property
+    def message_notifications(self) -> "MessageNotifications":
+        from firmchat.services.notifications import MessageNotifications  # noqa: PLC0415
+
+        return MessageNotifications(
+            self.thread_store, self.people_store, self.inbox, self.client_emails
         )
 
     @cached_property

@@ -10,14 +10,12 @@ same contact within the window are folded into one follow-up at its end (a one-t
 schedule calls `follow_up`), which is skipped when the contact read them meanwhile.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from firmchat.domain.people import ClientAccount, Contact, Firm
-from firmchat.domain.policy import ThreadFacts, audience
-from firmchat.domain.principal import FirmSettings, Principal, PrincipalKind
+from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.richtext import email_html, plain_text
 from firmchat.domain.threads import Message, Thread, ThreadStatus
 from firmchat.emails import RenderedEmail, render
@@ -29,6 +27,7 @@ from firmchat.ports.notifications import (
     Mailer,
 )
 from firmchat.ports.threads import ThreadReads
+from firmchat.services.audience import ThreadPeople, thread_people
 from firmchat.services.reply_addresses import ReplyAddresses
 from firmchat.services.unsubscribe import UnsubscribeLinks
 
@@ -48,37 +47,6 @@ class Outcome:
 
     sent: tuple[str, ...] = ()
     skipped: str | None = None
-
-
-def _as_principal(contact: Contact, settings: FirmSettings) -> Principal:
-    return Principal(
-        firm_id=contact.firm_id,
-        user_id=contact.contact_id,
-        subject=contact.subject or "",
-        kind=PrincipalKind.CLIENT_USER,
-        display_name=contact.name,
-        account_id=contact.account_id,
-        settings=settings,
-    )
-
-
-def client_recipients(
-    thread: ThreadFacts, contacts: Sequence[Contact], settings: FirmSettings
-) -> list[Contact]:
-    """The contacts a thread's email goes to: the ones the policy lets see it, that sign in
-    and have notify on.
-
-    The same policy rule as `Audience.everyone`, applied to the contact records already read
-    (their addresses and notify switch are what an email needs; `everyone` would load the
-    firm's users and the principals again).
-    """
-    by_id = {contact.contact_id: contact for contact in contacts if contact.signs_in}
-    candidates = [_as_principal(contact, settings) for contact in by_id.values()]
-    return [
-        by_id[person.user_id]
-        for person in audience(thread, candidates)
-        if by_id[person.user_id].notify
-    ]
 
 
 class ClientEmails:
@@ -108,13 +76,15 @@ class ClientEmails:
     def thread_link(self, thread_id: str) -> str:
         return f"{self._portal}/threads/{thread_id}"
 
-    def message_posted(self, firm_id: str, message: Message) -> Outcome:
+    def message_posted(self, people: ThreadPeople, message: Message) -> Outcome:
+        """`people`: the one read of the message's thread (services.audience)."""
         if message.author.kind is not PrincipalKind.FIRM_USER:
             return Outcome(skipped="written by a client")
-        found = self._audience(firm_id, message.thread_id)
+        found = self._audience(people)
         if isinstance(found, str):
             return Outcome(skipped=found)
         firm, account, thread, recipients = found
+        firm_id = firm.firm_id
         window = timedelta(minutes=firm.settings.client_email_group_minutes)
         event_id = f"message#{thread.thread_id}#{message.seq}"
         sent = []
@@ -157,7 +127,8 @@ class ClientEmails:
         read = self._threads.read_seqs(firm_id, contact_id, [thread_id])[thread_id]
         if read >= burst.last_seq:
             return Outcome(skipped="read meanwhile")
-        found = self._audience(firm_id, thread_id)
+        people = thread_people(self._threads, self._people, firm_id, thread_id)
+        found = self._audience(people) if not isinstance(people, str) else people
         if isinstance(found, str):
             return Outcome(skipped=found)
         firm, account, thread, recipients = found
@@ -177,23 +148,18 @@ class ClientEmails:
         return Outcome(sent=(contact_id,) if sent else ())
 
     def _audience(
-        self, firm_id: str, thread_id: str
+        self, people: ThreadPeople
     ) -> tuple[Firm, ClientAccount, Thread, list[Contact]] | str:
         """The thread's firm, account and contacts to email; or why there are none."""
-        thread = self._threads.get(firm_id, thread_id)
-        if thread is None:
-            return "the thread is gone"
+        thread, firm = people.thread, people.firm
         if thread.status is ThreadStatus.ARCHIVED:
             return "the thread is archived"
-        firm = self._people.firm(firm_id)
-        account = self._people.account(firm_id, thread.account_id)
-        if firm is None or account is None:
-            return "the firm or the account is gone"
-        recipients = client_recipients(
-            thread.facts(), self._people.contacts(firm_id, thread.account_id), firm.settings
-        )
+        recipients = people.notified_contacts()
         if not recipients:
             return "no contact to notify"
+        account = self._people.account(firm.firm_id, thread.account_id)
+        if account is None:
+            return "the account is gone"
         return firm, account, thread, recipients
 
     def _send_once(
