@@ -2,7 +2,6 @@
 email (content hidden, with its one-click unsubscribe link), and the client's reply lands in
 the creator's inbox, on top."""
 
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -10,18 +9,7 @@ from typing import Any
 import httpx
 
 from localcloud.cloud import Endpoints
-
-WAIT_SECONDS = 60
-
-
-def _eventually[T](check: Callable[[], T]) -> T:
-    """Polls until `check` returns something truthy (the stream worker runs on its own)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
+from tests.support.mail import eventually
 
 
 def _bearer(id_token: Callable[[str], str], who: str) -> dict[str, str]:
@@ -58,7 +46,7 @@ def test_a_firm_message_is_emailed_once_and_the_clients_reply_tops_the_inbox(
             if f"/threads/{thread_id}" in (mail["text"] or "")
         ]
 
-    (email,) = _eventually(emails_of_thread)
+    (email,) = eventually(emails_of_thread)
     assert email["to"] == ["ada@lovelace.example"]
     assert secret not in email["text"]
     assert secret not in (email["html"] or "")
@@ -79,7 +67,7 @@ def test_a_firm_message_is_emailed_once_and_the_clients_reply_tops_the_inbox(
         entries = http.get("/inbox", headers=owner).json()["entries"]
         return entries[0] if entries and entries[0]["thread_id"] == thread_id else None
 
-    top = _eventually(top_of_inbox)
+    top = eventually(top_of_inbox)
     assert top is not None
     assert (top["actor"]["name"], top["unread"]) == ("Ada Lovelace", 1)
     assert len(emails_of_thread()) == 1
@@ -120,12 +108,12 @@ def test_a_burst_of_five_firm_messages_gives_two_emails(
         entries = http.get("/dashboard", headers=client).json()["entries"]
         return any(e["thread_id"] == thread_id and e["unread"] == 5 for e in entries)
 
-    assert _eventually(all_five_counted)
-    assert len(_eventually(emails_of_thread)) == 1  # the first, at once
+    assert eventually(all_five_counted)
+    assert len(eventually(emails_of_thread)) == 1  # the first, at once
 
     moved = console.post(endpoints.clock, json={"advance_seconds": 6 * 60}).json()
     assert moved["fired"], moved
-    assert _eventually(lambda: len(emails_of_thread()) == 2)
+    assert eventually(lambda: len(emails_of_thread()) == 2)
     emails = emails_of_thread()
     assert [mail["to"] for mail in emails] == [["ada@lovelace.example"]] * 2
     assert "More messages" in emails[1]["subject"]

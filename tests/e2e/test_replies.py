@@ -4,28 +4,17 @@ inbound_email function as SES would, verdicts set by the test) is answered kindl
 day, or, with the firm's setting on, lands in the thread, quoted history stripped, marked as
 by email; spam, an auto-reply, list mail and a forged sender are dropped."""
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
 
 from localcloud.cloud import Endpoints
+from tests.support.mail import eventually, reply_mail
 
-WAIT_SECONDS = 60
 QUOTED = "Please send the signed engagement letter"
-
-
-def _eventually[T](check: Callable[[], T]) -> T:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -70,7 +59,7 @@ def _thread_with_email(
             if f"/threads/{thread_id}" in (mail["text"] or "") and mail["to"] == [ADA]
         ]
 
-    (email,) = _eventually(email_of_thread)
+    (email,) = eventually(email_of_thread)
     return thread_id, email
 
 
@@ -88,18 +77,10 @@ def _send(
     **envelope: str,
 ) -> str:
     """A raw MIME message through the inbound door; the function's one outcome."""
-    message = EmailMessage()
-    message["From"] = f"Ada Lovelace <{sender}>"
-    message["To"] = to
-    message["Subject"] = "Re: your message"
-    message["Message-ID"] = f"<{uuid.uuid4().hex}@lovelace.example>"
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text)
     answer = console.post(
         endpoints.inbound_mail,
         params=envelope,
-        content=message.as_bytes(),
+        content=reply_mail(sender, to, text, name="Ada Lovelace", headers=headers),
         headers={"Content-Type": "message/rfc822"},
     )
     assert answer.status_code == 202, answer.text

@@ -16,6 +16,7 @@ from firmchat.domain.principal import FirmSettings
 from testkit.people import Seeder
 from tests.conftest import INBOUND_MAIL_BUCKET
 from tests.support.api import HttpApi, SignIn
+from tests.support.mail import reply_mail
 from tests.support.streams import TableStream
 
 FIRM = "firm-1"
@@ -87,17 +88,11 @@ def _receive(
     **verdicts: str,
 ) -> list[str]:
     """Delivers a message as SES's receipt rule does: the object, then the function."""
-    message = EmailMessage()
-    message["From"] = f"Ada <{sender}>"
-    message["To"] = to
-    message["Subject"] = "Re: New message from Firm firm-1"
-    message["Message-ID"] = f"<{uuid.uuid4().hex}@acct-1.example>"
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text)
     message_id = uuid.uuid4().hex
     boto3.client("s3").put_object(
-        Bucket=INBOUND_MAIL_BUCKET, Key=f"inbound/{message_id}", Body=message.as_bytes()
+        Bucket=INBOUND_MAIL_BUCKET,
+        Key=f"inbound/{message_id}",
+        Body=reply_mail(sender, to, text, name="Ada", headers=headers),
     )
     receipt = {
         "recipients": [to],
