@@ -14,7 +14,11 @@ Prices: us-east-1, on-demand, list prices as of 2026-11-23 (no free tier, no vol
 - API Gateway WebSocket: $1.00 per million messages (sent or received, metered in 32 KB
   increments), $0.25 per million connection minutes (aws.amazon.com/api-gateway/pricing).
 - API Gateway HTTP API: $1.00 per million requests (first 300 million a month; same page).
-- SES: $0.10 per 1,000 emails (from the project brief; not re-checked here).
+- SES: $0.10 per 1,000 emails sent (from the project brief; not re-checked here); receiving:
+  $0.10 per 1,000 emails and $0.09 per 1,000 incoming chunks of 256 KB
+  (aws.amazon.com/ses/pricing as quoted by pricing guides).
+- S3: $0.0004 per 1,000 GET and $0.005 per 1,000 PUT requests (S3 Standard; storage of a
+  received mail for its 7 days is left out).
 - EventBridge Scheduler: $1.00 per million invocations (after 14 million free a month,
   left out; aws.amazon.com/eventbridge/pricing as quoted by pricing guides).
 
@@ -42,9 +46,13 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Any
 
+import boto3
+
 from bench.firm_world import (
+    INBOUND_MAIL_BUCKET,
     Calls,
     FirmWorld,
     Services,
@@ -55,7 +63,9 @@ from bench.firm_world import (
 )
 from bench.report import table, write_section
 from firmchat.adapters.aws import dynamodb
+from firmchat.domain.inbound import VERDICTS, Receipt
 from firmchat.domain.people import SettingsChanges
+from firmchat.domain.threads import Thread
 from localcloud.template import load_template
 from testkit.aws_calls import AwsCall
 
@@ -68,6 +78,10 @@ WEBSOCKET_MESSAGE = 1.00 / 1e6
 WEBSOCKET_CONNECTION_MINUTE = 0.25 / 1e6
 HTTP_API_REQUEST = 1.00 / 1e6
 SES_EMAIL = 0.10 / 1e3
+SES_RECEIVED = 0.10 / 1e3
+SES_RECEIVED_CHUNK = 0.09 / 1e3
+S3_GET = 0.0004 / 1e3
+S3_PUT = 0.005 / 1e3
 SCHEDULER_INVOCATION = 1.00 / 1e6
 
 DYNAMODB_SECONDS = 0.005
@@ -167,6 +181,8 @@ class Usage:
     invocations: float = 1
     emails: float = 0
     schedules: float = 0
+    received: float = 0  # emails SES received (a reply by email: one chunk each)
+    s3_gets: float = 0
 
     @property
     def lambda_seconds(self) -> float:
@@ -182,7 +198,8 @@ class Usage:
             "DynamoDB": self.read_units * DYNAMODB_RRU + self.write_units * DYNAMODB_WRU,
             "WebSocket": (self.frames_in + self.pushes) * WEBSOCKET_MESSAGE,
             "Lambda": self.invocations * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND,
-            "SES": self.emails * SES_EMAIL,
+            "SES": self.emails * SES_EMAIL + self.received * (SES_RECEIVED + SES_RECEIVED_CHUNK),
+            "S3": self.s3_gets * S3_GET + self.received * S3_PUT,
             "Scheduler": self.schedules * SCHEDULER_INVOCATION,
         }
         return {name: dollars * 1e6 for name, dollars in per_message.items()}
@@ -233,8 +250,7 @@ def notification_usage(services: Services, contacts: int, group_minutes: int) ->
     messages = [services.thread_store.message(thread, seq) for seq in range(1, BURST + 1)]
     with recorder.recording() as calls, dynamodb_responses() as responses:
         for message in messages:
-            services.inbox.message_posted(world.firm_id, message)
-            services.client_emails.message_posted(world.firm_id, message)
+            services.message_notifications.message_posted(world.firm_id, message)
         follow_ups = 0
         for number in range(contacts if group_minutes else 0):
             contact_id = f"contact-{number}"
@@ -255,6 +271,54 @@ def notification_usage(services: Services, contacts: int, group_minutes: int) ->
         invocations=(BURST + follow_ups) / BURST,
         emails=calls.count("sesv2", "SendEmail") / BURST,
         schedules=follow_ups / BURST,
+    )
+
+
+def _reply_by_email(world: FirmWorld, thread: Thread, text: str) -> Receipt:
+    """A reply of contact-0 to their email about `thread`, stored as the receipt rule does."""
+    contact = world.services.people_store.contact(world.firm_id, thread.account_id, "contact-0")
+    assert contact is not None
+    reply_to = world.services.reply_addresses.reply_to(thread, contact_id=contact.contact_id)
+    message = EmailMessage()
+    message["From"], message["To"], message["Message-ID"] = contact.email, reply_to, "<r@x>"
+    message.set_content(text)
+    message_id = f"reply-{world.firm_id}"
+    boto3.client("s3").put_object(
+        Bucket=INBOUND_MAIL_BUCKET, Key=f"inbound/{message_id}", Body=message.as_bytes()
+    )
+    passed = {"status": "PASS"}
+    return Receipt(
+        message_id, contact.email, (reply_to,), dict.fromkeys(VERDICTS, passed["status"])
+    )
+
+
+def reply_usage(services: Services, receivers: int, *, landed: bool) -> Usage:
+    """One reply by email to a thread whose `receivers` people are online: landed in the
+    thread (the firm's setting on; its pushes counted), or answered kindly (off)."""
+    contacts = receivers // 2
+    label = f"r{receivers}-{landed}"
+    size = Size(label, threads=1, messages=1, contacts=contacts, members=receivers - contacts)
+    world = FirmWorld(services, size, f"firm-{label}")
+    services.people.change_settings(
+        world.signed_in("owner"), SettingsChanges(land_email_replies=landed)
+    )
+    thread = services.thread_store.get(world.firm_id, world.thread.thread_id)
+    assert thread is not None
+    receipt = _reply_by_email(world, thread, "Here they are.\n\n> quoted history")
+    with recorder.recording() as calls, dynamodb_responses() as responses:
+        outcome = services.replies.receive(receipt)
+    assert outcome.outcome == ("posted" if landed else "answered"), outcome
+    what = "landed in the thread" if landed else "answered kindly"
+    return Usage(
+        design=f"a reply by email, {what}, {receivers} receivers online",
+        read_units=_units_read(calls, responses),
+        write_units=sum(write_units(call) for call in calls.of("dynamodb")),
+        dynamodb_requests=calls.count("dynamodb"),
+        pushes=calls.count("apigatewaymanagementapi", "PostToConnection"),
+        frames_in=0,
+        emails=calls.count("sesv2", "SendEmail"),
+        received=1,
+        s3_gets=calls.count("s3", "GetObject"),
     )
 
 
@@ -279,6 +343,9 @@ def measure(receivers: tuple[int, ...]) -> list[Usage]:
     for minutes in (0, 5):
         with aws_account():
             usages.append(notification_usage(Services(), NOTIFIED_CONTACTS, minutes))
+    for landed in (False, True):
+        with aws_account():
+            usages.append(reply_usage(Services(), NOTIFIED_CONTACTS, landed=landed))
     return usages
 
 
@@ -307,15 +374,28 @@ def render(usages: list[Usage]) -> str:
             ]
         )
     header = ["design", "DynamoDB requests", "RRU", "WRU", "pushes", "Lambda ms (model)"]
-    prices = ["$ DynamoDB", "$ WebSocket", "$ Lambda", "$ SES", "$ Scheduler"]
+    prices = ["$ DynamoDB", "$ WebSocket", "$ Lambda", "$ SES", "$ S3", "$ Scheduler"]
     return table([*header, *prices, "$ total"], rows)
+
+
+def ses_summary(usages: list[Usage]) -> str:
+    """SES alone, per million firm messages, not grouped beside grouped."""
+    memory, _ = function_globals()
+    rows = [
+        [usage.design, f"{usage.emails:g}", f"{usage.dollars_per_million(memory)['SES']:,.2f}"]
+        for usage in usages
+        if usage.design.startswith("notifications of a firm message")
+    ]
+    return table(["notifications", "emails per message", "$ SES per million messages"], rows)
 
 
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--receivers", type=int, nargs="+", default=list(RECEIVERS))
     arguments = parser.parse_args(argv)
-    body = render(measure(tuple(arguments.receivers)))
+    usages = measure(tuple(arguments.receivers))
+    body = render(usages)
+    ses = ses_summary(usages)
     prices = (__doc__ or "").split("Prices: ", 1)[1]
     write_section(
         "Cost per million messages",
@@ -334,6 +414,13 @@ The last rows are the notifications of a firm message (the stream worker's inbox
 and client emails, each contact online), averaged over a burst of {BURST} firm messages in
 one thread: not grouped, every message emails every contact; grouped, each contact gets the
 first at once and one follow-up (one schedule invocation and one more function call each).
+SES alone, per million firm messages:
+
+{ses}
+
+The two rows after them are one reply by email (MS-7) received by SES, stored in S3 and read
+by the inbound_email function: answered kindly (one email sent) or landed in the thread (the
+message posted as its sender, with its pushes to everyone online).
 
 Prices: {prices.strip()}
 

@@ -35,7 +35,15 @@ from testkit.fakes import FakeEvents
 from testkit.people import Seeder
 from testkit.schedules import create_schedule_targets
 
-__all__ = ["Calls", "FirmWorld", "Services", "Size", "aws_account", "recorder"]
+__all__ = [
+    "INBOUND_MAIL_BUCKET",
+    "Calls",
+    "FirmWorld",
+    "Services",
+    "Size",
+    "aws_account",
+    "recorder",
+]
 
 # Before any client exists (the adapters cache theirs per process).
 recorder.install()
@@ -50,6 +58,7 @@ _FAKE_ACCOUNT = {
 }
 
 DOCUMENTS_BUCKET = "firmchat-documents-bench"
+INBOUND_MAIL_BUCKET = "firmchat-inbound-mail-bench"
 _USER_POOL_SETTINGS = ("UsernameAttributes", "Schema", "Policies", "AdminCreateUserConfig")
 
 
@@ -66,10 +75,12 @@ def aws_account() -> Iterator[Resolver]:
                 "WebSocketApi": "localws",
                 "HttpApi": "localhttp",
                 "DocumentsBucket": DOCUMENTS_BUCKET,
+                "InboundMailBucket": INBOUND_MAIL_BUCKET,
             },
         )
         create_tables(resolver, boto3.client("dynamodb"))
         boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
+        boto3.client("s3").create_bucket(Bucket=INBOUND_MAIL_BUCKET)
         (pool_id, pool), *_ = resolver.resolve(
             resources_of_type(resolver.template, "AWS::Cognito::UserPool")
         ).items()
@@ -83,6 +94,7 @@ def aws_account() -> Iterator[Resolver]:
         boto3.client("sesv2").create_email_identity(EmailIdentity=resolver.ref("SenderAddress"))
         create_schedule_targets(resolver)
         specs = function_specs(resolver)
+        os.environ.update(specs["InboundEmailFunction"].environment)
         os.environ.update(specs["StreamWorkerFunction"].environment)
         os.environ.update(specs["HttpApiFunction"].environment)
         yield resolver

@@ -173,8 +173,7 @@ def _notify(world: FirmWorld, thread_id: str, seq: int) -> Calls:
     assert thread is not None
     message = services.thread_store.message(thread, seq)
     with recorder.recording() as calls:
-        services.inbox.message_posted(world.firm_id, message)
-        services.client_emails.message_posted(world.firm_id, message)
+        services.message_notifications.message_posted(world.firm_id, message)
     return calls
 
 

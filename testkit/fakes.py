@@ -4,7 +4,7 @@ follow-ups), for tests and benchmarks that want the service without the adapter.
 records what it was asked, in the shape a test reads back. The stores' ports have no fake:
 their tests run on the real store against moto."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,7 +83,16 @@ class FakeMailer:
 
     sent: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def send(self, to: str, subject: str, text: str) -> None:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        *,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        reply_to: str | None = None,
+    ) -> None:
         self.sent.append((to, subject, text))
 
 

@@ -26,6 +26,7 @@ from testkit.schedules import create_schedule_targets
 
 EVENTS_DIR = REPO_ROOT / "events"
 DOCUMENTS_BUCKET = "firmchat-documents-test"
+INBOUND_MAIL_BUCKET = "firmchat-inbound-mail-test"
 
 # Set before any boto3 client exists: no test may reach a real AWS account.
 os.environ.update(
@@ -62,10 +63,12 @@ def aws(template: dict[str, Any]) -> Iterator[Resolver]:
                 "WebSocketApi": "localws",
                 "HttpApi": "localhttp",
                 "DocumentsBucket": DOCUMENTS_BUCKET,
+                "InboundMailBucket": INBOUND_MAIL_BUCKET,
             },
         )
         create_tables(resolver, boto3.client("dynamodb"))
         boto3.client("s3").create_bucket(Bucket=DOCUMENTS_BUCKET)
+        boto3.client("s3").create_bucket(Bucket=INBOUND_MAIL_BUCKET)
         create_user_pools(resolver, boto3.client("cognito-idp"))
         create_email_identities(resolver, boto3.client("sesv2"))
         create_event_buses(resolver, boto3.client("events"))

@@ -1037,7 +1037,8 @@ export interface components {
          *       "seq": 2,
          *       "status": "sent",
          *       "text": "Please send the receipts",
-         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293"
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+         *       "via": "portal"
          *     }
          */
         ClientMessageView: {
@@ -1069,6 +1070,8 @@ export interface components {
             text: string;
             /** Thread Id */
             thread_id: string;
+            /** @description written in the portal, or sent as a reply to a notification email */
+            via: components["schemas"]["MessageVia"];
         };
         /**
          * ClientTaskView
@@ -1319,7 +1322,8 @@ export interface components {
          *       "seq": 2,
          *       "status": "sent",
          *       "text": "Please send the receipts",
-         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293"
+         *       "thread_id": "3f0c8a52-6d7e-5b1a-9c2d-4e5f60718293",
+         *       "via": "portal"
          *     }
          */
         FirmMessageView: {
@@ -1353,6 +1357,8 @@ export interface components {
             text: string;
             /** Thread Id */
             thread_id: string;
+            /** @description written in the portal, or sent as a reply to a notification email */
+            via: components["schemas"]["MessageVia"];
         };
         /**
          * FirmSettings
@@ -1374,6 +1380,11 @@ export interface components {
              * @default true
              */
             inbox_for_account_members: boolean;
+            /**
+             * Land Email Replies
+             * @default false
+             */
+            land_email_replies: boolean;
             /**
              * Require Mfa For Firm Users
              * @default false
@@ -1658,6 +1669,13 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "sent" | "read";
+        /**
+         * MessageVia
+         * @description Where a message was written: in the portal (HTTP or its socket), or as a reply to a
+         *     notification email that landed in the thread (MS-7).
+         * @enum {string}
+         */
+        MessageVia: "portal" | "email";
         MessageView: components["schemas"]["FirmMessageView"] | components["schemas"]["ClientMessageView"];
         /** NewAccount */
         NewAccount: {
@@ -1872,6 +1890,11 @@ export interface components {
             clients_can_start_threads?: boolean | null;
             /** Inbox For Account Members */
             inbox_for_account_members?: boolean | null;
+            /**
+             * Land Email Replies
+             * @description replies to notification emails land in their thread (MS-7) when their sender is proven; off, the sender is told where to answer
+             */
+            land_email_replies?: boolean | null;
             /**
              * Require Mfa For Firm Users
              * @description only a caller whose own MFA is recorded may turn it on
@@ -8159,24 +8182,6 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description The request could not be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "malformed_request",
-                     *       "detail": "the body is not valid JSON",
-                     *       "status": 400,
-                     *       "title": "The request could not be read",
-                     *       "type": "tag:firmchat,2026:problem:malformed_request"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description The link is not valid: a page saying so */
             404: {
                 headers: {
@@ -8184,42 +8189,6 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
-                };
-            };
-            /** @description In conflict with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "conflict",
-                     *       "detail": "this thread is archived: reopen it before replying",
-                     *       "status": 409,
-                     *       "title": "In conflict with the current state",
-                     *       "type": "tag:firmchat,2026:problem:conflict"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "payload_too_large",
-                     *       "detail": "the message is 300 KB of formatted text; the limit is 256 KB",
-                     *       "status": 413,
-                     *       "title": "Too large",
-                     *       "type": "tag:firmchat,2026:problem:payload_too_large"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The input is not valid */

@@ -39,6 +39,11 @@ function Message({ message, thread, mine }: { message: MessageView; thread: Thre
       <div class="byline">
         <span class="author">{message.author.name}</span>
         <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
+        {message.via === "email" && (
+          <span class="via" data-testid="via-email">
+            by email
+          </span>
+        )}
         {mine && (
           <span class={`status ${state}`} data-testid="status">
             {state === "read" ? "Read" : "Sent"}

@@ -1,11 +1,7 @@
-"""Mail: what SES accepted is listed with both bodies; the inbound door says when nothing
-in the template receives mail."""
+"""Mail: what SES accepted is listed with both bodies (the inbound door's tests are in
+test_replies.py)."""
 
 import uuid
-
-import pytest
-
-from localcloud.template import load_template, resources_of_type
 
 
 def test_a_message_sent_through_ses_is_listed_with_text_and_html(console, endpoints, aws_client):
@@ -38,17 +34,3 @@ def test_the_invitations_of_the_demo_data_are_in_the_outbox(console, endpoints):
     }
 
     assert "georgiana@babbage.example" in recipients
-
-
-def test_inbound_mail_says_no_function_receives_it_while_the_template_wires_none(
-    console, endpoints
-):
-    if resources_of_type(load_template(), "AWS::SES::ReceiptRule"):
-        pytest.skip("the template wires a receiving function; its own tests drive the door")
-    response = console.post(
-        endpoints.inbound_mail,
-        json={"from": "ada@lovelace.example", "to": ["reply@firmchat.example"], "text": "hi"},
-    )
-
-    assert response.status_code == 404
-    assert "no function receives inbound mail" in response.json()["message"]

@@ -33,6 +33,7 @@ def test_me_is_the_principal_the_firms_records_make_of_the_verified_subject(
             "require_mfa_for_firm_users": False,
             "inbox_for_account_members": True,
             "client_email_group_minutes": 5,
+            "land_email_replies": False,
         },
         "mfa": False,
         "must_enrol_mfa": False,

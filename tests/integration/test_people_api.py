@@ -281,6 +281,7 @@ def test_settings_change_one_field_and_keep_the_other(api):
         "require_mfa_for_firm_users": False,
         "inbox_for_account_members": True,
         "client_email_group_minutes": 5,
+        "land_email_replies": False,
     }
     assert api.call("GET", "/me", CLIENT).body["settings"]["clients_can_start_threads"] is False
 

@@ -103,3 +103,37 @@ def test_a_purge_cut_off_after_its_first_chunk_finishes_when_redelivered(world, 
     assert world["worker"].invoke({"Records": records}) == {"batchItemFailures": []}
     _drain(world)
     assert _left_of(thread_id) == []
+
+
+def test_a_purged_thread_takes_its_inbox_and_dashboard_entries_with_it(world):
+    api = world["api"]
+    kept = api.call(
+        "POST",
+        "/threads",
+        OWNER,
+        {
+            "account_id": "acct-1",
+            "subject": "Kept",
+            "message": {"client_id": "kept-0001", "body": "hi"},
+        },
+    ).body["thread_id"]
+    thread_id = _big_thread(api)  # the client's replies reach the owner's inbox
+    last = {"client_id": "last-0001", "body": "thanks"}  # and this the client's dashboard
+    assert api.call("POST", f"/threads/{thread_id}/messages", OWNER, last).status == 201
+    _drain(world)
+    inbox = api.call("GET", "/inbox", OWNER).body["entries"]
+    dashboard = api.call("GET", "/dashboard", CLIENT).body["entries"]
+    assert thread_id in {entry["thread_id"] for entry in inbox}
+    assert {entry["thread_id"] for entry in dashboard} == {kept, thread_id}
+
+    assert api.call("DELETE", f"/threads/{thread_id}", OWNER).status == 204
+    _drain(world)
+
+    owner_partition = keys.inbox_partition(FIRM, "owner")
+    left = Root().table.query(
+        KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": owner_partition}
+    )["Items"]
+    assert [item["SK"] for item in left if thread_id in str(item["SK"])] == []
+    assert api.call("GET", "/inbox", OWNER).body["entries"] == []
+    dashboard = api.call("GET", "/dashboard", CLIENT).body["entries"]
+    assert [entry["thread_id"] for entry in dashboard] == [kept]

@@ -9,7 +9,9 @@ import pytest
 from firmchat.domain.people import ClientAccount, Contact, Firm, LoginState
 from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.threads import Author, Message, Thread
+from firmchat.services.audience import ThreadPeople
 from firmchat.services.client_emails import ClientEmails
+from firmchat.services.reply_addresses import ReplyAddresses
 from firmchat.services.unsubscribe import UnsubscribeLinks
 from testkit.fakes import FakeClock, FakeEmailGroups, FakeFollowUps, FakeLinkTokens
 
@@ -50,6 +52,10 @@ class People:
 
     def contacts(self, firm_id: str, account_id: str) -> list[Contact]:
         return [ADA]
+
+
+PEOPLE = ThreadPeople(THREAD, People().firm("f"), (ADA,))
+"""What the stream worker read of the thread once, for the inbox and these emails."""
 
 
 class Threads:
@@ -96,8 +102,9 @@ class Mailer:
 def _emails(
     mailer: Mailer, ledger: Ledger | None = None, threads: Threads | None = None
 ) -> tuple[ClientEmails, FakeEmailGroups, FakeFollowUps]:
+    tokens, clock = FakeLinkTokens(), FakeClock()
     links = UnsubscribeLinks(
-        FakeLinkTokens(), FakeClock(), api_origin="https://api.example", reply_domain="r.example"
+        tokens, clock, api_origin="https://api.example", reply_domain="r.example"
     )
     groups, follow_ups = FakeEmailGroups(), FakeFollowUps()
     emails = ClientEmails(
@@ -106,6 +113,7 @@ def _emails(
         ledger or Ledger(),
         mailer,
         unsubscribe_links=links,
+        reply_addresses=ReplyAddresses(tokens, clock, reply_domain="r.example"),
         groups=groups,
         follow_ups=follow_ups,
         portal_origin="https://portal.example",
@@ -122,12 +130,12 @@ def test_a_failed_send_is_released_and_the_retry_sends_it_once():
     emails, groups, _ = _emails(mailer, ledger)
 
     with pytest.raises(ConnectionError):
-        emails.message_posted("f", MESSAGE)
+        emails.message_posted(PEOPLE, MESSAGE)
     assert ledger.marks == {}
     assert groups.bursts == {}  # the burst it opened is undone too
 
-    assert emails.message_posted("f", MESSAGE).sent == ("ada",)
-    assert emails.message_posted("f", MESSAGE).sent == ()
+    assert emails.message_posted(PEOPLE, MESSAGE).sent == ("ada",)
+    assert emails.message_posted(PEOPLE, MESSAGE).sent == ()
     assert mailer.sent == ["ada@a.example"]
 
 
@@ -135,9 +143,9 @@ def test_a_burst_is_one_email_now_and_one_follow_up_unless_read_meanwhile():
     mailer, threads = Mailer(failures=0), Threads()
     emails, groups, follow_ups = _emails(mailer, threads=threads)
 
-    assert emails.message_posted("f", _message(1, 0)).sent == ("ada",)
+    assert emails.message_posted(PEOPLE, _message(1, 0)).sent == ("ada",)
     for seq, minutes in ((2, 1), (3, 2), (2, 1)):  # the last one redelivered
-        assert emails.message_posted("f", _message(seq, minutes)).sent == ()
+        assert emails.message_posted(PEOPLE, _message(seq, minutes)).sent == ()
     (scheduled,) = follow_ups.scheduled
     assert (scheduled.first_seq, scheduled.until) == (1, NOW + timedelta(minutes=5))
     assert groups.bursts[("f", "t", "ada")].last_seq == 3
@@ -147,8 +155,8 @@ def test_a_burst_is_one_email_now_and_one_follow_up_unless_read_meanwhile():
     assert emails.follow_up("f", "t", "ada", until).sent == ()  # retried: sent once
     assert mailer.sent == ["ada@a.example", "ada@a.example"]
 
-    assert emails.message_posted("f", _message(4, 6)).sent == ("ada",)  # a new burst
-    emails.message_posted("f", _message(5, 7))
+    assert emails.message_posted(PEOPLE, _message(4, 6)).sent == ("ada",)  # a new burst
+    emails.message_posted(PEOPLE, _message(5, 7))
     threads.read = 5
     later = follow_ups.scheduled[-1].until.isoformat()
     assert emails.follow_up("f", "t", "ada", later).skipped == "read meanwhile"

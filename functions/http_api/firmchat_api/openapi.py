@@ -37,7 +37,16 @@ PUBLIC: dict[str, Any] = {"security": []}
 """`openapi_extra` of a route that answers without a token (the gateway's authorizer is off)."""
 
 
+def only_problems(*statuses: int) -> dict[str, Any]:
+    """`openapi_extra` of a route that can answer only these error statuses, where the
+    defaults below would list some that cannot happen (a POST that reads no body)."""
+    return {"x-problem-statuses": list(statuses)}
+
+
 def _statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
+    declared = operation.pop("x-problem-statuses", None)
+    if declared is not None:
+        return sorted(declared)
     statuses = {422}
     if operation.get("security") != []:
         statuses |= {401, 403, 404}

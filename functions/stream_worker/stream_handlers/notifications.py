@@ -11,7 +11,7 @@ from firmchat.domain.threads import Message, ReadState
 from firmchat.observability import logger
 from firmchat.root import root
 
-client_emails = root().client_emails
+notifications = root().message_notifications
 inbox = root().inbox
 
 
@@ -19,16 +19,15 @@ def notify_of_new_message(change: Change) -> None:
     message, firm_id = change.new, change.firm_id
     if change.event is not ChangeEvent.INSERT or not isinstance(message, Message) or not firm_id:
         return
-    entries = inbox.message_posted(firm_id, message)
-    outcome = client_emails.message_posted(firm_id, message)
+    notified = notifications.message_posted(firm_id, message)
     logger.info(
         "notifications of a message",
         extra={
             "thread_id": message.thread_id,
             "seq": message.seq,
-            "inbox_entries": len(entries),
-            "emailed": len(outcome.sent),
-            "skipped": outcome.skipped,
+            "inbox_entries": len(notified.entries),
+            "emailed": len(notified.emails.sent),
+            "skipped": notified.emails.skipped,
         },
     )
 

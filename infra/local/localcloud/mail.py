@@ -3,8 +3,9 @@
 moto accepts SES sends but keeps only one body of a simple message (HTML when both are
 given), so the outbox is recorded from the requests themselves, on their way into moto:
 SES v1 `SendEmail`/`SendRawEmail` and SESv2 `SendEmail` (simple or raw), once moto has
-accepted them. Inbound mail becomes an SES receipt event for the function a template
-`AWS::SES::ReceiptRule` names in a Lambda action; without one the door says so.
+accepted them. Inbound mail is delivered as SES would: the raw message stored where the template's
+`AWS::SES::ReceiptRule` S3 action puts it, then its Lambda action's function invoked with the
+receipt event (verdicts and envelope settable by the caller); without a rule the door says so.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -239,12 +241,47 @@ class InboundRule:
         return None
 
 
-def _receipt_event(message: EmailMessage, function_arn: str, message_id: str) -> dict[str, Any]:
+VERDICTS = ("spam", "virus", "spf", "dkim", "dmarc")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What SES knows of a message beyond its text: the SMTP envelope and its verdicts.
+    Each defaults to what a well-behaved sender gets (the From and To headers, PASS); a test
+    sets them to send what SES would call spam, a failed SPF check or a bounce."""
+
+    mail_from: str | None = None  # "" for a null sender (a bounce)
+    recipients: tuple[str, ...] = ()
+    verdicts: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_request(cls, query: Mapping[str, str]) -> "Envelope":
+        unknown = set(query) - {*VERDICTS, "mail_from", "to"}
+        if unknown:
+            raise ValueError(f"unknown parameters: {sorted(unknown)}")
+        return cls(
+            mail_from=query.get("mail_from"),
+            recipients=tuple(a for a in query.get("to", "").split(",") if a),
+            verdicts={name: query[name].upper() for name in VERDICTS if name in query},
+        )
+
+
+def _addresses(message: EmailMessage, header: str) -> list[str]:
+    return [address for _, address in getaddresses(message.get_all(header, [])) if address]
+
+
+def _receipt_event(
+    message: EmailMessage, function_arn: str, message_id: str, envelope: Envelope
+) -> dict[str, Any]:
     """The event SES gives a receipt rule's Lambda action."""
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
-    recipients = [str(address) for address in message.get_all("To", [])]
-    sender = str(message.get("From", ""))
-    verdict = {"status": "PASS"}
+    recipients = list(envelope.recipients) or _addresses(message, "To")
+    authors = _addresses(message, "From")
+    sender = envelope.mail_from if envelope.mail_from is not None else ", ".join(authors)
+
+    def verdict(name: str) -> dict[str, str]:
+        return {"status": envelope.verdicts.get(name, "PASS")}
+
     return {
         "Records": [
             {
@@ -261,7 +298,7 @@ def _receipt_event(message: EmailMessage, function_arn: str, message_id: str) ->
                             {"name": name, "value": str(value)} for name, value in message.items()
                         ],
                         "commonHeaders": {
-                            "from": [sender],
+                            "from": authors,
                             "to": recipients,
                             "messageId": str(message.get("Message-ID", "")),
                             "subject": str(message.get("Subject", "")),
@@ -271,11 +308,11 @@ def _receipt_event(message: EmailMessage, function_arn: str, message_id: str) ->
                         "timestamp": now,
                         "processingTimeMillis": 1,
                         "recipients": recipients,
-                        "spamVerdict": verdict,
-                        "virusVerdict": verdict,
-                        "spfVerdict": verdict,
-                        "dkimVerdict": verdict,
-                        "dmarcVerdict": verdict,
+                        "spamVerdict": verdict("spam"),
+                        "virusVerdict": verdict("virus"),
+                        "spfVerdict": verdict("spf"),
+                        "dkimVerdict": verdict("dkim"),
+                        "dmarcVerdict": verdict("dmarc"),
                         "action": {
                             "type": "Lambda",
                             "functionArn": function_arn,
@@ -301,7 +338,9 @@ def mail_routes(
         return JSONResponse([asdict(sent) for sent in outbox.snapshot()])
 
     async def receive(request: Request) -> Response:
-        """Body: a whole message (`message/rfc822`), or JSON {from, to, subject, text}."""
+        """Body: a whole message (`message/rfc822`), or JSON {from, to, subject, text,
+        headers}. The query may set the envelope and verdicts (`Envelope`): `?spf=FAIL`,
+        `?mail_from=` (a null sender), `?to=a@x,b@y`."""
         if inbound is None or receiver is None:
             return JSONResponse(
                 {
@@ -310,6 +349,10 @@ def mail_routes(
                 },
                 status_code=404,
             )
+        try:
+            envelope = Envelope.of_request(request.query_params)
+        except ValueError as error:
+            return JSONResponse({"message": str(error)}, status_code=400)
         body = await request.body()
         if request.headers.get("content-type", "").startswith("application/json"):
             fields = json.loads(body)
@@ -317,6 +360,8 @@ def mail_routes(
             composed["From"] = fields["from"]
             composed["To"] = ", ".join(fields["to"])
             composed["Subject"] = fields.get("subject", "")
+            for name, value in fields.get("headers", {}).items():
+                composed[name] = value
             composed.set_content(fields.get("text", ""))
             body = composed.as_bytes()
         message = message_from_bytes(body, policy=policy.default)
@@ -326,7 +371,7 @@ def mail_routes(
             aws.session.client("s3", endpoint_url=aws.endpoint).put_object(
                 Bucket=inbound.bucket, Key=inbound.key_prefix + message_id, Body=body
             )
-        event = _receipt_event(message, inbound.function_arn, message_id)
+        event = _receipt_event(message, inbound.function_arn, message_id, envelope)
         result = await asyncio.to_thread(receiver.invoke, event)
         return JSONResponse({"messageId": message_id, "result": result}, status_code=202)
 

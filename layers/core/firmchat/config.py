@@ -47,6 +47,9 @@ class Settings:
     malware_scanning = _Required("MALWARE_SCANNING")
     api_origin = _Required("API_ORIGIN")  # the HTTP API's public address, with its stage
     reply_domain = _Required("REPLY_DOMAIN")  # where replies to notification emails go
+    # Where the receipt rule's S3 action stores each received message (MS-7).
+    inbound_mail_bucket = _Required("INBOUND_MAIL_BUCKET")
+    inbound_mail_prefix = _Required("INBOUND_MAIL_PREFIX")
     # Client emails' follow-ups: one-time schedules in this group, calling this function.
     schedule_group = _Required("SCHEDULE_GROUP")
     follow_up_function_arn = _Required("FOLLOW_UP_FUNCTION_ARN")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from firmchat.adapters.mail import SesMailer
     from firmchat.adapters.objects import S3ObjectStore
     from firmchat.adapters.people import DynamoPeopleStore
+    from firmchat.adapters.replies import DynamoReplyAnswers, S3RawMail
     from firmchat.adapters.tasks import DynamoTaskStore
     from firmchat.adapters.threads import DynamoThreadStore
     from firmchat.adapters.tickets import TicketStore
@@ -37,8 +38,11 @@ if TYPE_CHECKING:
     from firmchat.services.inbox import Inbox
     from firmchat.services.invitations import Invitations
     from firmchat.services.messages import Messages
+    from firmchat.services.notifications import MessageNotifications
     from firmchat.services.people import PeopleAdmin
     from firmchat.services.realtime import Broadcast
+    from firmchat.services.replies import Replies
+    from firmchat.services.reply_addresses import ReplyAddresses
     from firmchat.services.socket_actions import SocketActions
     from firmchat.services.task_events import TaskEvents
     from firmchat.services.tasks import Tasks
@@ -146,6 +150,20 @@ class Root:
 
         return SchedulerFollowUps(aws.scheduler(), self.settings)
 
+    @cached_property
+    def reply_answers(self) -> "DynamoReplyAnswers":
+        from firmchat.adapters.replies import DynamoReplyAnswers  # noqa: PLC0415
+
+        return DynamoReplyAnswers(self.table, self.clock)
+
+    @cached_property
+    def raw_mail(self) -> "S3RawMail":
+        from firmchat.adapters.replies import S3RawMail  # noqa: PLC0415
+
+        return S3RawMail(
+            self.settings.inbound_mail_bucket, self.settings.inbound_mail_prefix, aws.s3()
+        )
+
     # ------------------------------------------------------------ services
     @cached_property
     def authenticator(self) -> "Authenticator":
@@ -250,6 +268,7 @@ class Root:
             self.deliveries,
             self.mailer,
             unsubscribe_links=self.unsubscribe_links,
+            reply_addresses=self.reply_addresses,
             groups=self.email_groups,
             follow_ups=self.follow_ups,
             portal_origin=self.settings.portal_origin,
@@ -285,6 +304,40 @@ class Root:
             connections=self.connections,
             sender=self.pusher,
             mailer=self.mailer,
+            reply_addresses=self.reply_addresses,
+            portal_origin=self.settings.portal_origin,
+        )
+
+    @cached_property
+    def message_notifications(self) -> "MessageNotifications":
+        from firmchat.services.notifications import MessageNotifications  # noqa: PLC0415
+
+        return MessageNotifications(
+            self.thread_store, self.people_store, self.inbox, self.client_emails
+        )
+
+    @cached_property
+    def reply_addresses(self) -> "ReplyAddresses":
+        from firmchat.services.reply_addresses import ReplyAddresses  # noqa: PLC0415
+
+        return ReplyAddresses(self.link_tokens, self.clock, reply_domain=self.settings.reply_domain)
+
+    @cached_property
+    def replies(self) -> "Replies":
+        from firmchat.services.replies import Replies  # noqa: PLC0415
+
+        return Replies(
+            raw_mail=self.raw_mail,
+            links=self.link_tokens,
+            answers=self.reply_answers,
+            people=self.people_store,
+            principals=self.authenticator,
+            threads=self.thread_store,
+            messages=self.messages,
+            unsubscribes=self.unsubscribes,
+            mailer=self.mailer,
+            clock=self.clock,
+            reply_domain=self.settings.reply_domain,
             portal_origin=self.settings.portal_origin,
         )
 

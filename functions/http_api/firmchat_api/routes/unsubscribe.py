@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from firmchat.emails import render_page
 from firmchat.errors import NotFoundError
 from firmchat.services.unsubscribe import Subscription
-from firmchat_api.openapi import PUBLIC
+from firmchat_api.openapi import PUBLIC, only_problems
 from firmchat_api.wiring import unsubscribes
 
 router = APIRouter(tags=["notifications"])
@@ -54,7 +54,11 @@ def confirm_unsubscribe(token: Token) -> HTMLResponse:
 
 
 @router.post(
-    "/unsubscribe/{token}", response_class=HTMLResponse, responses=_PAGES, openapi_extra=PUBLIC
+    "/unsubscribe/{token}",
+    response_class=HTMLResponse,
+    responses=_PAGES,
+    # It reads no body and writes one switch: only a malformed token (422) or an unusable one.
+    openapi_extra={**PUBLIC, **only_problems(404, 422)},
 )
 def unsubscribe(token: Token) -> HTMLResponse:
     """The one-click POST (body `List-Unsubscribe=One-Click`) and the page's button."""

@@ -1,7 +1,9 @@
 """Notification entries in the chat table (docs/data-model.md, "Notifications"): one item
 per (person, thread) under the person's inbox partition, listed newest first through GSI1
 (every entry) and GSI2 (sparse: only the unread ones). Recording is idempotent on the
-message number: an entry only moves forward, so a redelivered record changes nothing."""
+message number: an entry only moves forward, so a redelivered record changes nothing. Each
+entry is also named in its thread's partition (`keys.inbox_reference_sort_key`), so a
+deleted thread's purge removes the entries with it."""
 
 from typing import TYPE_CHECKING
 
@@ -9,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from firmchat.adapters.dynamo import plain, query_page
 from firmchat.domain import keys
+from firmchat.domain.changes import ItemKind
 from firmchat.domain.inbox import InboxEntry, NotificationPreferences
 from firmchat.domain.paging import Listing, Page
 
@@ -38,6 +41,14 @@ class DynamoInbox:
         """Adds one unread activity and moves the entry to the top; None when the entry has
         seen this message already (`entry.unread` is ignored: the count is the store's)."""
         at = keys.activity_sort_key(entry.at.isoformat(), entry.thread_id)
+        # First, so no entry is ever without it (written again each time: one put, no read).
+        self._table.put_item(
+            Item={
+                "PK": keys.thread_partition(entry.firm_id, entry.thread_id),
+                "SK": keys.inbox_reference_sort_key(entry.person_id),
+                "kind": ItemKind.INBOX_REFERENCE.value,
+            }
+        )
         try:
             answer = self._table.update_item(
                 Key=self._key(entry.firm_id, entry.person_id, entry.thread_id),

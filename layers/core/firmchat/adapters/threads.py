@@ -423,7 +423,8 @@ class DynamoThreadStore:
 
     def purge_step(self, firm_id: str, thread_id: str) -> bool:
         """Deletes the next chunk of a deleted thread's partition: every item in it whatever
-        its kind (a read state also takes its messages off the reader's account total).
+        its kind (a read state also takes its messages off the reader's account total; an
+        inbox reference takes the person's entry of the thread and emailed mark).
         When more remains, the deleted thread's item counts a round, and that change's
         stream record runs the next step; when nothing remains, the item itself goes.
         Idempotent: a step run twice deletes nothing twice. True when the purge is done."""
@@ -446,8 +447,12 @@ class DynamoThreadStore:
                 sort_key = str(item["SK"])
                 if sort_key.startswith(reader_prefix):
                     self._forget_reader(marker, item, sort_key.removeprefix(reader_prefix))
-                else:
-                    batch.delete_item(Key={"PK": item["PK"], "SK": sort_key})
+                    continue
+                if sort_key.startswith(keys.INBOX_REFERENCE_PREFIX):
+                    person = keys.inbox_partition(firm_id, sort_key.split("#", 1)[1])
+                    batch.delete_item(Key={"PK": person, "SK": keys.inbox_sort_key(thread_id)})
+                    batch.delete_item(Key={"PK": person, "SK": keys.emailed_sort_key(thread_id)})
+                batch.delete_item(Key={"PK": item["PK"], "SK": sort_key})
         if more:
             self._next_purge_round(key)
             return False

@@ -27,6 +27,7 @@ class ItemKind(StrEnum):
     CLIENT_MESSAGE_ID = "client_message_id"
     READ_STATE = "read_state"
     TASKS = "tasks"
+    INBOX_REFERENCE = "inbox_reference"
     FOLDER = "folder"
     DOCUMENT = "document"
 

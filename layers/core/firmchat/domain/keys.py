@@ -143,6 +143,15 @@ def reader_sort_key(user_id: str) -> str:
     return f"{READER_PREFIX}{user_id}"
 
 
+INBOX_REFERENCE_PREFIX = "INBOX#"
+
+
+def inbox_reference_sort_key(person_id: str) -> str:
+    """Names, in the thread's partition, a person holding an inbox entry of the thread, so
+    the thread's purge finds the entry (and the person's emailed mark) and takes it too."""
+    return f"{INBOX_REFERENCE_PREFIX}{person_id}"
+
+
 def typing_sort_key(user_id: str) -> str:
     """Until when a person's typing signal in the thread is not relayed again."""
     return f"TYPING#{user_id}"
@@ -267,3 +276,12 @@ LINK = "LINK"
 def email_group_partition(firm_id: str, thread_id: str) -> str:
     """The bursts of client emails of one thread: one item per contact (grouping)."""
     return f"FIRM#{firm_id}#GROUP#{thread_id}"
+
+
+def reply_answers_partition(firm_id: str, thread_id: str) -> str:
+    """The kind answers to replies by email about one thread: one item per sender and day."""
+    return f"FIRM#{firm_id}#ANSWERED#{thread_id}"
+
+
+def reply_answer_sort_key(sender_digest: str, day: str) -> str:
+    return f"FROM#{sender_digest}#{day}"

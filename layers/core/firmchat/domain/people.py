@@ -182,6 +182,11 @@ class SettingsChanges(_Input):
     )
     inbox_for_account_members: bool | None = None
     client_email_group_minutes: int | None = Field(default=None, ge=0, le=60)
+    land_email_replies: bool | None = Field(
+        default=None,
+        description="replies to notification emails land in their thread (MS-7) when their "
+        "sender is proven; off, the sender is told where to answer",
+    )
 
 
 def _meets_the_pool_policy(password: str) -> str:

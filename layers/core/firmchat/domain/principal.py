@@ -48,6 +48,9 @@ class FirmSettings(BaseModel):
     # Client emails of a burst: the first at once, the rest folded into one follow-up at the
     # end of this many minutes (0: one email per message).
     client_email_group_minutes: int = Field(default=5, ge=0, le=60)
+    # MS-7: a reply to a notification email lands in its thread (when its sender is proven);
+    # off, the sender is answered where to reply instead.
+    land_email_replies: bool = False
 
 
 class Principal(BaseModel):

@@ -27,6 +27,14 @@ class ThreadStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class MessageVia(StrEnum):
+    """Where a message was written: in the portal (HTTP or its socket), or as a reply to a
+    notification email that landed in the thread (MS-7)."""
+
+    PORTAL = "portal"
+    EMAIL = "email"
+
+
 class MessageStatus(StrEnum):
     SENT = "sent"
     READ = "read"
@@ -109,6 +117,7 @@ class Message(BaseModel):
     created_at: datetime
     task_update: bool = Field(default=False, description="a task-list update (TK-3, TK-6)")
     all_tasks_done: bool = Field(default=False, description="its change completed every task")
+    via: MessageVia = MessageVia.PORTAL
 
     def status_in(self, thread: Thread) -> MessageStatus:
         """MS-5: read once anyone on the other side (the account's client users for the

@@ -27,7 +27,14 @@ from firmchat.domain.events import (
 )
 from firmchat.domain.principal import Principal, PrincipalKind
 from firmchat.domain.tasks import Task, TaskList
-from firmchat.domain.threads import Author, Message, MessageStatus, Thread, ThreadStatus
+from firmchat.domain.threads import (
+    Author,
+    Message,
+    MessageStatus,
+    MessageVia,
+    Thread,
+    ThreadStatus,
+)
 
 
 class _View(BaseModel):
@@ -63,6 +70,7 @@ _MESSAGE = {
     "created_at": "2026-11-23T10:05:00Z",
     "status": "sent",
     "mine": False,
+    "via": "portal",
 }
 
 
@@ -140,6 +148,9 @@ class _MessageBase(_View):
     created_at: datetime
     status: MessageStatus = Field(description="MS-5: read once the other side has read it")
     mine: bool = Field(description="written by the viewer")
+    via: MessageVia = Field(
+        description="written in the portal, or sent as a reply to a notification email"
+    )
 
 
 class FirmMessageView(_MessageBase):
@@ -209,6 +220,7 @@ def message_view(message: Message, thread: Thread, viewer: Principal) -> Message
         "created_at": message.created_at,
         "status": message.status_in(thread),
         "mine": message.author.user_id == viewer.user_id,
+        "via": message.via,
     }
     if viewer.is_firm_user:
         return FirmMessageView.model_validate(

@@ -1,5 +1,6 @@
-"""What notifications are sent through and remembered in: the mailer with HTML, headers and
-Reply-To, the ledger of what was sent to whom, and the link tokens an email hands out."""
+"""What notifications are sent through and remembered in: the one mailer (HTML, headers and
+Reply-To), the ledger of what was sent to whom, the link tokens an email hands out, and the
+inbound side of replies by email (the stored raw mail, the ledger of kind answers)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +10,9 @@ from typing import Protocol
 from firmchat.domain.links import LinkGrant, LinkPurpose
 
 
-class NotificationMailer(Protocol):
+class Mailer(Protocol):
+    """Every email the core sends (invitations, notifications, answers to replies)."""
+
     def send(
         self,
         to: str,
@@ -33,6 +36,25 @@ class DeliveryLedger(Protocol):
     def confirm(self, firm_id: str, event_id: str, recipient: str) -> None: ...
 
     def release(self, firm_id: str, event_id: str, recipient: str) -> None: ...
+
+
+class ReplyAnswers(Protocol):
+    """At most one kind answer to one sender about one thread per day (a conditional write
+    keyed on the three, firmchat.adapters.replies)."""
+
+    def claim(self, firm_id: str, thread_id: str, sender: str, day: str) -> bool:
+        """False when that sender was answered about that thread on that day already."""
+        ...
+
+    def release(self, firm_id: str, thread_id: str, sender: str, day: str) -> None:
+        """Undoes a claim whose answer could not be sent."""
+        ...
+
+
+class RawMail(Protocol):
+    def read(self, message_id: str) -> bytes | None:
+        """The raw message the receipt rule stored under its SES message id (None: none)."""
+        ...
 
 
 class LinkTokens(Protocol):

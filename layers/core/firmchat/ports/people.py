@@ -198,7 +198,3 @@ class IdentityProvider(Protocol):
     def delete(self, firm_id: str, email: str) -> None:
         """Signs the login out everywhere and deletes it: the address is free again."""
         ...
-
-
-class Mailer(Protocol):
-    def send(self, to: str, subject: str, text: str) -> None: ...

@@ -10,6 +10,10 @@
 Both end in the policy's `audience`, from the people's records as they are now, so a push,
 an email and a read check can never disagree. Notification preferences (a contact's notify
 switch) are the caller's to apply after this, never instead of it.
+
+`thread_people` is the one read of a thread's notifications: the thread, its firm and the
+account's contacts, read once per message and handed to both the inbox and the client
+emails (`ThreadPeople.notified_contacts` applies the same policy rule to the contacts read).
 """
 
 from collections import defaultdict
@@ -18,10 +22,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from firmchat.domain.paging import Page
-from firmchat.domain.people import Contact, FirmUser
+from firmchat.domain.people import Contact, Firm, FirmUser
 from firmchat.domain.policy import ThreadFacts, audience
-from firmchat.domain.principal import Principal
+from firmchat.domain.principal import FirmSettings, Principal, PrincipalKind
+from firmchat.domain.threads import Thread
 from firmchat.ports.connections import Connections
+from firmchat.ports.threads import ThreadReads
 
 FIRM_USERS_PAGE = 100
 
@@ -87,3 +93,59 @@ class Audience:
     def forget(self, thread: ThreadFacts, person: Principal, connection_id: str) -> None:
         """A connection found closed while pushing."""
         self._connections.forget(thread.firm_id, person.subject, connection_id)
+
+
+class ThreadPeopleReads(Protocol):
+    def firm(self, firm_id: str) -> Firm | None: ...
+
+    def contacts(self, firm_id: str, account_id: str) -> list[Contact]: ...
+
+
+def _as_principal(contact: Contact, settings: FirmSettings) -> Principal:
+    return Principal(
+        firm_id=contact.firm_id,
+        user_id=contact.contact_id,
+        subject=contact.subject or "",
+        kind=PrincipalKind.CLIENT_USER,
+        display_name=contact.name,
+        account_id=contact.account_id,
+        settings=settings,
+    )
+
+
+@dataclass(frozen=True)
+class ThreadPeople:
+    """What one new activity's notifications read of its thread, once."""
+
+    thread: Thread
+    firm: Firm
+    contacts: tuple[Contact, ...]
+
+    def notified_contacts(self) -> list[Contact]:
+        """The contacts a thread's email goes to: the ones the policy lets see it, that sign
+        in and have notify on.
+
+        The same policy rule as `Audience.everyone`, applied to the contact records already
+        read (their addresses and notify switch are what an email needs; `everyone` would
+        load the firm's users and the principals again).
+        """
+        by_id = {contact.contact_id: contact for contact in self.contacts if contact.signs_in}
+        candidates = [_as_principal(contact, self.firm.settings) for contact in by_id.values()]
+        return [
+            by_id[person.user_id]
+            for person in audience(self.thread.facts(), candidates)
+            if by_id[person.user_id].notify
+        ]
+
+
+def thread_people(
+    threads: ThreadReads, people: ThreadPeopleReads, firm_id: str, thread_id: str
+) -> ThreadPeople | str:
+    """The thread, its firm and its account's contacts; or why there is nothing to notify."""
+    thread = threads.get(firm_id, thread_id)
+    if thread is None:
+        return "the thread is gone"
+    firm = people.firm(firm_id)
+    if firm is None:
+        return "the firm is gone"
+    return ThreadPeople(thread, firm, tuple(people.contacts(firm_id, thread.account_id)))

@@ -10,14 +10,12 @@ same contact within the window are folded into one follow-up at its end (a one-t
 schedule calls `follow_up`), which is skipped when the contact read them meanwhile.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from firmchat.domain.people import ClientAccount, Contact, Firm
-from firmchat.domain.policy import ThreadFacts, audience
-from firmchat.domain.principal import FirmSettings, Principal, PrincipalKind
+from firmchat.domain.principal import PrincipalKind
 from firmchat.domain.richtext import email_html, plain_text
 from firmchat.domain.threads import Message, Thread, ThreadStatus
 from firmchat.emails import RenderedEmail, render
@@ -26,10 +24,12 @@ from firmchat.ports.notifications import (
     EmailGroup,
     EmailGroups,
     FollowUps,
-    NotificationMailer,
+    Mailer,
 )
 from firmchat.ports.tasks import TaskReads
 from firmchat.ports.threads import ThreadReads
+from firmchat.services.audience import ThreadPeople, thread_people
+from firmchat.services.reply_addresses import ReplyAddresses
 from firmchat.services.unsubscribe import UnsubscribeLinks
 
 
@@ -50,46 +50,16 @@ class Outcome:
     skipped: str | None = None
 
 
-def _as_principal(contact: Contact, settings: FirmSettings) -> Principal:
-    return Principal(
-        firm_id=contact.firm_id,
-        user_id=contact.contact_id,
-        subject=contact.subject or "",
-        kind=PrincipalKind.CLIENT_USER,
-        display_name=contact.name,
-        account_id=contact.account_id,
-        settings=settings,
-    )
-
-
-def client_recipients(
-    thread: ThreadFacts, contacts: Sequence[Contact], settings: FirmSettings
-) -> list[Contact]:
-    """The contacts a thread's email goes to: the ones the policy lets see it, that sign in
-    and have notify on.
-
-    The same policy rule as `Audience.everyone`, applied to the contact records already read
-    (their addresses and notify switch are what an email needs; `everyone` would load the
-    firm's users and the principals again).
-    """
-    by_id = {contact.contact_id: contact for contact in contacts if contact.signs_in}
-    candidates = [_as_principal(contact, settings) for contact in by_id.values()]
-    return [
-        by_id[person.user_id]
-        for person in audience(thread, candidates)
-        if by_id[person.user_id].notify
-    ]
-
-
 class ClientEmails:
     def __init__(
         self,
         threads: ThreadReads,
         people: ClientEmailPeople,
         ledger: DeliveryLedger,
-        mailer: NotificationMailer,
+        mailer: Mailer,
         *,
         unsubscribe_links: UnsubscribeLinks,
+        reply_addresses: ReplyAddresses,
         groups: EmailGroups,
         follow_ups: FollowUps,
         portal_origin: str,
@@ -99,6 +69,7 @@ class ClientEmails:
         self._groups = groups
         self._follow_ups = follow_ups
         self._unsubscribe_links = unsubscribe_links
+        self._reply_addresses = reply_addresses
         self._threads = threads
         self._people = people
         self._ledger = ledger
@@ -108,13 +79,15 @@ class ClientEmails:
     def thread_link(self, thread_id: str) -> str:
         return f"{self._portal}/threads/{thread_id}"
 
-    def message_posted(self, firm_id: str, message: Message) -> Outcome:
+    def message_posted(self, people: ThreadPeople, message: Message) -> Outcome:
+        """`people`: the one read of the message's thread (services.audience)."""
         if message.author.kind is not PrincipalKind.FIRM_USER:
             return Outcome(skipped="written by a client")
-        found = self._audience(firm_id, message.thread_id)
+        found = self._audience(people)
         if isinstance(found, str):
             return Outcome(skipped=found)
         firm, account, thread, recipients = found
+        firm_id = firm.firm_id
         window = timedelta(minutes=firm.settings.client_email_group_minutes)
         event_id = f"message#{thread.thread_id}#{message.seq}"
         sent = []
@@ -132,7 +105,7 @@ class ClientEmails:
                 continue
             email = self._email(firm, account, thread, message, contact)
             try:
-                if self._send_once(event_id, contact, email):
+                if self._send_once(event_id, thread, contact, email):
                     sent.append(contact.contact_id)
             except Exception:
                 if window:
@@ -157,7 +130,8 @@ class ClientEmails:
         read = self._threads.read_seqs(firm_id, contact_id, [thread_id])[thread_id]
         if read >= burst.last_seq:
             return Outcome(skipped="read meanwhile")
-        found = self._audience(firm_id, thread_id)
+        people = thread_people(self._threads, self._people, firm_id, thread_id)
+        found = self._audience(people) if not isinstance(people, str) else people
         if isinstance(found, str):
             return Outcome(skipped=found)
         firm, account, thread, recipients = found
@@ -173,30 +147,27 @@ class ClientEmails:
             thread_link=self.thread_link(thread.thread_id),
         )
         event_id = f"follow-up#{thread_id}#{burst.last_seq}"
-        sent = self._send_once(event_id, contact, email)
+        sent = self._send_once(event_id, thread, contact, email)
         return Outcome(sent=(contact_id,) if sent else ())
 
     def _audience(
-        self, firm_id: str, thread_id: str
+        self, people: ThreadPeople
     ) -> tuple[Firm, ClientAccount, Thread, list[Contact]] | str:
         """The thread's firm, account and contacts to email; or why there are none."""
-        thread = self._threads.get(firm_id, thread_id)
-        if thread is None:
-            return "the thread is gone"
+        thread, firm = people.thread, people.firm
         if thread.status is ThreadStatus.ARCHIVED:
             return "the thread is archived"
-        firm = self._people.firm(firm_id)
-        account = self._people.account(firm_id, thread.account_id)
-        if firm is None or account is None:
-            return "the firm or the account is gone"
-        recipients = client_recipients(
-            thread.facts(), self._people.contacts(firm_id, thread.account_id), firm.settings
-        )
+        recipients = people.notified_contacts()
         if not recipients:
             return "no contact to notify"
+        account = self._people.account(firm.firm_id, thread.account_id)
+        if account is None:
+            return "the account is gone"
         return firm, account, thread, recipients
 
-    def _send_once(self, event_id: str, contact: Contact, email: RenderedEmail) -> bool:
+    def _send_once(
+        self, event_id: str, thread: Thread, contact: Contact, email: RenderedEmail
+    ) -> bool:
         firm_id = contact.firm_id
         if not self._ledger.claim(firm_id, event_id, contact.contact_id):
             return False
@@ -207,6 +178,7 @@ class ClientEmails:
                 email.text,
                 html=email.html,
                 headers=self._unsubscribe_links.headers(contact),
+                reply_to=self._reply_addresses.reply_to(thread, contact_id=contact.contact_id),
             )
         except Exception:
             self._ledger.release(firm_id, event_id, contact.contact_id)

@@ -28,10 +28,11 @@ from firmchat.domain.threads import Author, Message, Thread, ThreadStatus
 from firmchat.emails import render
 from firmchat.errors import ForbiddenError
 from firmchat.ports.connections import Connections, Pusher
-from firmchat.ports.notifications import NotificationMailer
+from firmchat.ports.notifications import Mailer
 from firmchat.ports.people import AssignedUser
 from firmchat.ports.threads import ThreadReads
-from firmchat.services.audience import PrincipalSource
+from firmchat.services.audience import PrincipalSource, ThreadPeople
+from firmchat.services.reply_addresses import ReplyAddresses
 
 _WHAT = {
     Activity.NEW_THREAD: "started",
@@ -87,10 +88,12 @@ class Inbox:
         principals: PrincipalSource,
         connections: Connections,
         sender: Pusher,
-        mailer: NotificationMailer,
+        mailer: Mailer,
+        reply_addresses: ReplyAddresses,
         portal_origin: str,
     ) -> None:
         self._mailer = mailer
+        self._reply_addresses = reply_addresses
         self._portal = portal_origin.rstrip("/")
         self._store = store
         self._threads = threads
@@ -101,17 +104,17 @@ class Inbox:
 
     # ------------------------------------------------------------ from the stream
 
-    def message_posted(self, firm_id: str, message: Message) -> list[InboxEntry]:
-        """The entries this message moved (none again when its record is redelivered)."""
-        thread = self._threads.get(firm_id, message.thread_id)
-        if thread is None or thread.status is ThreadStatus.ARCHIVED:
+    def message_posted(self, people: ThreadPeople, message: Message) -> list[InboxEntry]:
+        """The entries this message moved (none again when its record is redelivered);
+        `people`: the one read of the message's thread (services.audience)."""
+        if people.thread.status is ThreadStatus.ARCHIVED:
             return []
         return self.notify(
-            thread,
+            people.thread,
             message.author,
             message.created_at,
             message.seq,
-            self._concerned(thread, message),
+            self._concerned(people, message),
         )
 
     def notify(
@@ -177,7 +180,13 @@ class Inbox:
             thread_link=f"{self._portal}/threads/{thread_id}",
         )
         try:
-            self._mailer.send(found[0].email, email.subject, email.text, html=email.html)
+            self._mailer.send(
+                found[0].email,
+                email.subject,
+                email.text,
+                html=email.html,
+                reply_to=self._reply_addresses.reply_to(thread, user_id=person.user_id),
+            )
         except Exception:
             self._store.unmark_emailed(firm_id, person.user_id, thread_id, seq)
             raise
@@ -186,20 +195,21 @@ class Inbox:
         """The person read the thread up to `seq` (in the portal): their entry is read too."""
         self._store.clear(firm_id, person_id, thread_id, up_to_seq=seq)
 
-    def _concerned(self, thread: Thread, message: Message) -> list[tuple[Principal, Activity]]:
-        author = message.author
+    def _concerned(
+        self, people: ThreadPeople, message: Message
+    ) -> list[tuple[Principal, Activity]]:
+        thread, author = people.thread, message.author
         wanted: dict[str, Activity] = {}
         if author.kind is PrincipalKind.FIRM_USER:
             first = Activity.NEW_THREAD if message.seq == 1 else Activity.MESSAGE
             wanted.update(
                 (contact.subject, first)
-                for contact in self._people.contacts(thread.firm_id, thread.account_id)
+                for contact in people.contacts
                 if contact.signs_in and contact.subject
             )
         firm_activity = Activity.NEW_THREAD if message.seq == 1 else Activity.MESSAGE
         firm_user_ids: dict[str, Activity] = {}
-        firm = self._people.firm(thread.firm_id)
-        members_follow = firm is not None and firm.settings.inbox_for_account_members
+        members_follow = people.firm.settings.inbox_for_account_members
         if author.kind is PrincipalKind.CLIENT_USER and members_follow:
             firm_user_ids.update(
                 (user_id, firm_activity)
@@ -223,10 +233,10 @@ class Inbox:
         firm_user_ids.update((user_id, Activity.MENTION) for user_id in message.mentions)
         firm_user_ids.pop(author.user_id, None)
         wanted.update(self._subjects_of(thread.firm_id, firm_user_ids))
-        people = self._principals.principals_for(thread.firm_id, list(wanted))
+        principals = self._principals.principals_for(thread.firm_id, list(wanted))
         return [
             (person, wanted[person.subject])
-            for person in audience(thread.facts(), people)
+            for person in audience(thread.facts(), principals)
             if person.user_id != author.user_id
         ]
 

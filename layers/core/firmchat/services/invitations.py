@@ -35,7 +35,8 @@ from firmchat.domain.principal import Principal, PrincipalKind, Role
 from firmchat.domain.tokens import new_token, read_token
 from firmchat.errors import ConflictError, NotFoundError
 from firmchat.ports.clock import Clock, epoch_seconds
-from firmchat.ports.people import IdentityProvider, InvitationStore, Mailer
+from firmchat.ports.notifications import Mailer
+from firmchat.ports.people import IdentityProvider, InvitationStore
 
 INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600
 RESET_LIFETIME_SECONDS = 3600

@@ -10,7 +10,14 @@ from firmchat.domain.paging import Page
 from firmchat.domain.policy import Operation
 from firmchat.domain.principal import Principal
 from firmchat.domain.richtext import parse_message
-from firmchat.domain.threads import Author, Message, NewMessage, Thread, ThreadStatus
+from firmchat.domain.threads import (
+    Author,
+    Message,
+    MessageVia,
+    NewMessage,
+    Thread,
+    ThreadStatus,
+)
 from firmchat.domain.views import MessageView, ThreadView, message_view
 from firmchat.errors import ConflictError, StaleWriteError
 from firmchat.ports.threads import (
@@ -41,9 +48,15 @@ class Messages(ThreadService):
         return context.thread, context
 
     def post(
-        self, principal: Principal, thread_id: str, new: NewMessage
+        self,
+        principal: Principal,
+        thread_id: str,
+        new: NewMessage,
+        *,
+        via: MessageVia = MessageVia.PORTAL,
     ) -> tuple[MessageView, bool]:
-        """The message and whether it was made now (False: a retry of the same client id)."""
+        """The message and whether it was made now (False: a retry of the same client id).
+        `via` is the caller's to say (a reply by email), never a request's."""
         body = parse_message(new.body)
         # Kept with the client id by this call's write: if the message turns up under its
         # client id with this id, that write committed and only its answer was lost, so the
@@ -74,6 +87,7 @@ class Messages(ThreadService):
                 text=body.text,
                 mentions=checked_mentions(self._directory, principal, new.mentions),
                 created_at=self._clock.now(),
+                via=via,
             )
             try:
                 updated = self._store.append(

@@ -76,7 +76,7 @@ class Unsubscribes:
         """Whose emails the token stops; NotFoundError when it is forged or expired, or the
         contact is gone."""
         grant = self._links.find(token, LinkPurpose.UNSUBSCRIBE)
-        if grant is None:
+        if grant is None or grant.contact_id is None:
             raise NotFoundError(LINK_UNUSABLE)
         firm = self._people.firm(grant.firm_id)
         account = self._people.account(grant.firm_id, grant.account_id)
